@@ -1,0 +1,30 @@
+import type { Clock } from "../domain/clock.js";
+import type { Policy } from "../domain/policy.js";
+import type { Directory } from "../domain/school-directory.js";
+import type { Store } from "./ports.js";
+
+export interface Logger {
+  info(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+/** Everything a use case needs, passed in: no use case reaches for globals. */
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  /** The school's current policy; a visit uses the snapshot taken at its approval. */
+  policy: Policy;
+  directory: Directory;
+  log: Logger;
+  /** Asks the outbox to deliver now rather than at the next tick. */
+  kick(): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (message, detail) => console.log(`homevisit: ${message}`, detail ?? ""),
+  warn: (message, detail) => console.warn(`homevisit: ${message}`, detail ?? ""),
+  error: (message, detail) => console.error(`homevisit: ${message}`, detail ?? ""),
+};
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

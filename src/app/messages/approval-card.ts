@@ -1,0 +1,71 @@
+import type { Visit } from "../../domain/visit.js";
+import type { NeutralMessage } from "./neutral-message.js";
+import { fullDetails, visitLabel, when } from "./visit-details.js";
+
+/** Button ids on the approval card: part of the outside contract, never rename. */
+export const APPROVAL_ACTIONS = { approve: "visit_approve", decline: "visit_decline", conditions: "visit_conditions" } as const;
+
+/** The card in the approvers' channel: everything they need to decide, and the decision once made. */
+export function approvalCard(visit: Visit, requesterName: string): NeutralMessage {
+  const decided = visit.decision;
+  const warnings = visit.warnings.map((w) => `⚠️ ${w.text}`).join("\n");
+  const blocks: NeutralMessage["blocks"] = [
+    { type: "text", text: `*Home visit ${visit.id}* requested by ${requesterName}` },
+    { type: "fields", fields: fullDetails(visit) },
+  ];
+  if (warnings) blocks.push({ type: "text", text: warnings });
+  if (!decided) {
+    blocks.push({
+      type: "actions",
+      actions: [
+        { id: APPROVAL_ACTIONS.approve, label: "Approve", value: visit.id, style: "primary" },
+        { id: APPROVAL_ACTIONS.conditions, label: "Approve with conditions", value: visit.id },
+        { id: APPROVAL_ACTIONS.decline, label: "Decline", value: visit.id, style: "danger" },
+      ],
+    });
+    blocks.push({
+      type: "context",
+      text: `Requested ${when(visit, visit.createdAt)}. Only approvers named in the policy can decide.`,
+    });
+  } else {
+    blocks.push({ type: "text", text: decisionLine(visit) });
+  }
+  return {
+    text: `Home visit ${visitLabel(visit)} ${decided ? decisionWord(visit) : "needs approval"}`,
+    title: `Home visit ${visit.id}`,
+    tone: !decided ? "warning" : decided.outcome === "approved" ? "success" : "danger",
+    blocks,
+  };
+}
+
+export function decisionWord(visit: Visit): string {
+  switch (visit.decision?.outcome) {
+    case "approved":
+      return visit.decision.conditions ? "approved with conditions" : "approved";
+    case "declined":
+      return "declined";
+    case "changes_requested":
+      return "sent back for changes";
+    default:
+      return "awaiting approval";
+  }
+}
+
+export function decisionLine(visit: Visit): string {
+  const d = visit.decision;
+  if (!d) return "";
+  const parts = [`*${capitalise(decisionWord(visit))}* by ${d.by.name}, ${when(visit, d.at)}.`];
+  if (d.reason) parts.push(`Reason: ${d.reason}`);
+  const c = d.conditions;
+  if (c) {
+    const list = [c.requirePair ? "go as a pair" : "", c.policeAccompaniment ? "police accompaniment" : "", c.note ?? ""].filter(
+      Boolean,
+    );
+    if (list.length) parts.push(`Conditions: ${list.join("; ")}`);
+  }
+  return parts.join("\n");
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

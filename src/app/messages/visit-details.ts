@@ -1,0 +1,72 @@
+import { formatSchoolTime } from "../../domain/school-hours.js";
+import { type Visit, visitingStaff } from "../../domain/visit.js";
+import type { Field } from "./neutral-message.js";
+
+/** "HV-7K3QD (J.S.)": how a visit is named where pupil details must not appear. */
+export function visitLabel(visit: Visit): string {
+  return `${visit.id} (${initials(visit.request.pupil.name)})`;
+}
+
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => `${word.charAt(0).toUpperCase()}.`)
+    .join("");
+}
+
+export function when(visit: Visit, at: Date | string): string {
+  return formatSchoolTime(new Date(at), visit.policy.school.timezone);
+}
+
+export function staffNames(visit: Visit): string {
+  const { lead, second } = visit.request;
+  return second ? `${lead.name} and ${second.name}` : `${lead.name} (alone)`;
+}
+
+export function vehicleText(visit: Visit): string {
+  const v = visit.request.vehicle;
+  if (!v?.registration) return "not recorded";
+  return [v.colour, v.make, v.model].filter(Boolean).join(" ") + `, registration ${v.registration}`;
+}
+
+export function purposeLabel(visit: Visit): string {
+  return visit.policy.purposes.find((p) => p.id === visit.request.purposeId)?.label ?? visit.request.purposeId;
+}
+
+export function mobilesText(visit: Visit): string {
+  const { lead, second } = visit.request;
+  return [lead, second]
+    .filter((person): person is NonNullable<typeof person> => !!person)
+    .map((person) => `${person.name}: ${person.mobile}`)
+    .join("\n");
+}
+
+/** Full details, for the approvers' channel and the emergency pack only. */
+export function fullDetails(visit: Visit): Field[] {
+  const r = visit.request;
+  const risks = [r.risks.animals ? "animals" : "", r.risks.history ?? "", r.risks.area ?? ""].filter(Boolean).join("; ");
+  return [
+    { label: "Pupil", value: `${r.pupil.name}${r.pupil.misId ? ` (MIS ${r.pupil.misId})` : ""}` },
+    { label: "Address", value: r.address },
+    { label: "Purpose", value: purposeLabel(visit) },
+    {
+      label: "When",
+      value: `${when(visit, r.plannedStart)} for ${r.durationMinutes} min, back by ${when(visit, r.expectedReturn)}`,
+    },
+    { label: "Staff", value: staffNames(visit) },
+    { label: "Vehicle", value: vehicleText(visit) },
+    { label: "Parents told", value: r.parentsTold ? "yes" : `no${r.parentNoticeException ? ` (${exceptionLabel(visit)})` : ""}` },
+    { label: "Known risks", value: risks || "none recorded" },
+  ];
+}
+
+function exceptionLabel(visit: Visit): string {
+  const id = visit.request.parentNoticeException;
+  return visit.policy.parentNotice.exceptions.find((e) => e.id === id)?.label ?? id ?? "";
+}
+
+/** Everyone who should be @mentioned in the visit thread. */
+export function pairMentions(visit: Visit): string[] {
+  return visitingStaff(visit);
+}

@@ -1,0 +1,135 @@
+import type { ChannelRole, Platform } from "../domain/school-directory.js";
+import type { Visit } from "../domain/visit.js";
+import type { NeutralMessage } from "./messages/neutral-message.js";
+
+/** Where an outgoing message goes, in terms of the school rather than of a platform. */
+export type Target =
+  | { kind: "channel"; role: ChannelRole }
+  | { kind: "visit_thread"; visitId: string }
+  | { kind: "dm"; staffId: string };
+
+/** A message that must reach someone; kept in the outbox until a platform confirms it. */
+export interface OutgoingMessage {
+  visitId: string | null;
+  platform: Platform;
+  target: Target;
+  message: NeutralMessage;
+  /** Replace this earlier message in place (e.g. the approval card) instead of posting anew. */
+  updates?: string;
+  /** Remember where this message landed under this key (e.g. "approval_card", "thread"). */
+  refKey?: string;
+  /** Safety-critical: the ladder waits for it to be delivered before its next step. */
+  critical?: boolean;
+}
+
+/** Where a delivered message lives on its platform (channel + ts, conversation + activity id…). */
+export type MessageRef = Record<string, string>;
+
+/** What each chat adapter provides to deliver messages. Errors are thrown as DeliveryError. */
+export interface ChatDelivery {
+  readonly platform: Platform;
+  post(target: ResolvedTarget, message: NeutralMessage): Promise<MessageRef>;
+  update(ref: MessageRef, message: NeutralMessage): Promise<MessageRef>;
+}
+
+/** A target after the school's configuration and the visit have been consulted. */
+export type ResolvedTarget =
+  | { kind: "channel"; channel: string; threadRef?: MessageRef; mentions: string[] }
+  | { kind: "dm"; user: string; conversation?: string };
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    /** When the platform said when to try again (429 Retry-After). */
+    readonly retryAfterMs?: number,
+    /** False when retrying can never help (e.g. channel not found); it is still kept and reported. */
+    readonly retryable = true,
+  ) {
+    super(message);
+    this.name = "DeliveryError";
+  }
+}
+
+export interface AuditInput {
+  visitId: string | null;
+  at: Date;
+  actorId: string;
+  actor: string;
+  platform: Platform | "system";
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditInput {
+  id: string;
+  detail: Record<string, unknown>;
+}
+
+export interface RecordRow {
+  id: string;
+  visitId: string;
+  submittedBy: string;
+  submittedAt: Date;
+  form: Record<string, unknown>;
+  supersedes: string | null;
+}
+
+export interface VisitQuery {
+  staffId?: string;
+  statuses?: readonly string[];
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/** Reads and writes inside one database transaction. */
+export interface StoreTx {
+  getVisitForUpdate(id: string): Promise<Visit | null>;
+  insertVisit(visit: Visit): Promise<void>;
+  /** Saves if nobody else saved since `visit.version` was read; returns the saved visit or null. */
+  updateVisit(visit: Visit): Promise<Visit | null>;
+  appendAudit(entry: AuditInput): Promise<void>;
+  /** One safety timer per visit: when nextStep must run again (null: nothing pending). */
+  setSafetyTimer(visitId: string, dueAt: Date | null): Promise<void>;
+  enqueue(messages: readonly OutgoingMessage[], now: Date): Promise<void>;
+  insertRecord(record: RecordRow): Promise<void>;
+  /** Undelivered critical messages for a visit: the ladder does not move on while there are any. */
+  countUndeliveredCritical(visitId: string): Promise<number>;
+}
+
+export interface DueTimer {
+  id: string;
+  visitId: string;
+  dueAt: Date;
+}
+
+export interface OutboxRow extends OutgoingMessage {
+  id: string;
+  attempts: number;
+}
+
+export interface Store {
+  readonly kind: "postgres" | "pglite";
+  inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  getVisit(id: string): Promise<Visit | null>;
+  listVisits(query: VisitQuery): Promise<Visit[]>;
+  listAudit(visitId: string): Promise<AuditEntry[]>;
+  listRecords(visitId: string): Promise<RecordRow[]>;
+  appendAudit(entry: AuditInput): Promise<void>;
+  /**
+   * Claims due timers (FOR UPDATE SKIP LOCKED) and runs `work` for each inside the claiming
+   * transaction, so two instances never act on the same timer and a crash rolls the claim back.
+   */
+  processDueTimers(now: Date, limit: number, work: (tx: StoreTx, timer: DueTimer) => Promise<void>): Promise<number>;
+  /** Claims deliverable outbox rows for `leaseMs`; a crashed sender's lease runs out and the row is retried. */
+  claimOutbox(now: Date, limit: number, leaseMs: number, owner: string): Promise<OutboxRow[]>;
+  markDelivered(id: string, ref: MessageRef, now: Date): Promise<void>;
+  markFailed(id: string, error: string, retryAt: Date): Promise<void>;
+  /** Finds the visit whose message (e.g. its thread) has `field` = `value` on a platform. */
+  findVisitByMessageRef(platform: Platform, refKey: string, field: string, value: string): Promise<Visit | null>;
+  getMessageRef(visitId: string | null, platform: Platform, refKey: string): Promise<MessageRef | null>;
+  saveMessageRef(visitId: string | null, platform: Platform, refKey: string, ref: MessageRef): Promise<void>;
+  getChannelBinding(platform: Platform, role: ChannelRole): Promise<MessageRef | null>;
+  saveChannelBinding(platform: Platform, role: ChannelRole, ref: MessageRef): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { ConfigError, formatIssues } from "./config-error.js";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "on", "off", "yes", "no", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1" || value === "on" || value === "yes");
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+  ),
+  DATA_DIR: z.string().default("./data"),
+  POLICY_FILE: z.string().default("policies/default.yaml"),
+  SCHOOL_FILE: z.string().default("schools/demo.yaml"),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.url("must be a URL, e.g. https://slack.com/api/").optional()),
+  CLIENT_ID: optionalText,
+  CLIENT_SECRET: optionalText,
+  TENANT_ID: optionalText,
+  TEAMS_ALLOW_UNAUTHENTICATED: flag,
+  TEAMS_SERVICE_URL: optionalText,
+  CONSOLE: z.enum(["on", "off", "auto"]).default("auto"),
+  TICK_SECONDS: z.coerce.number().min(1).max(60).default(5),
+});
+
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  policyFile: string;
+  schoolFile: string;
+  slack: { token: string; signingSecret: string; apiUrl?: string } | null;
+  teams: {
+    clientId?: string;
+    clientSecret?: string;
+    tenantId?: string;
+    allowUnauthenticated: boolean;
+    serviceUrl?: string;
+  } | null;
+  console: "on" | "off" | "auto";
+  tickSeconds: number;
+  /** Why a platform is off, for the start-up summary. */
+  notes: string[];
+}
+
+/** Parses every setting once. Tests pass their own env; nothing else reads process.env. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatIssues("The environment (.env)", parsed.error.issues));
+  const e = parsed.data;
+  const notes: string[] = [];
+
+  let slack: Config["slack"] = null;
+  if (e.SLACK_BOT_TOKEN) {
+    if (!e.SLACK_SIGNING_SECRET)
+      throw new ConfigError(
+        "SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (Slack app > Basic Information > Signing Secret).",
+      );
+    slack = { token: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL };
+  } else {
+    notes.push("Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)");
+  }
+
+  let teams: Config["teams"] = null;
+  const hasCredentials = !!(e.CLIENT_ID && e.CLIENT_SECRET);
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED && e.NODE_ENV === "production")
+    throw new ConfigError(
+      "TEAMS_ALLOW_UNAUTHENTICATED=true is refused when NODE_ENV=production: set CLIENT_ID, CLIENT_SECRET and TENANT_ID.",
+    );
+  if (e.CLIENT_ID && !e.CLIENT_SECRET)
+    throw new ConfigError("CLIENT_SECRET is required with CLIENT_ID (the Teams bot's app registration secret).");
+  if (hasCredentials || e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    teams = {
+      clientId: e.CLIENT_ID,
+      clientSecret: e.CLIENT_SECRET,
+      tenantId: e.TENANT_ID,
+      allowUnauthenticated: !hasCredentials && e.TEAMS_ALLOW_UNAUTHENTICATED,
+      serviceUrl: e.TEAMS_SERVICE_URL,
+    };
+  } else {
+    notes.push("Teams: off (set CLIENT_ID, CLIENT_SECRET and TENANT_ID to turn it on)");
+  }
+
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: e.DATA_DIR },
+    policyFile: e.POLICY_FILE,
+    schoolFile: e.SCHOOL_FILE,
+    slack,
+    teams,
+    console: e.CONSOLE,
+    tickSeconds: e.TICK_SECONDS,
+    notes,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+
+const slug = z.string().regex(/^[a-z][a-z0-9_-]*$/, "use lower case letters, digits, - or _ (e.g. deputy_dsl)");
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use 24-hour HH:MM, e.g. 08:30");
+const minutes = (max: number) => z.number().int().min(0).max(max);
+
+/**
+ * Who is told at an escalation step: `pair` (the visiting staff), `alerts` (the alerts channel),
+ * `responsible_contact` (the out-of-hours contact named on the visit), or any staff role
+ * from the school directory (e.g. `office`, `headteacher`, `dsl`).
+ */
+export const notifyTarget = slug;
+
+export const escalationStepSchema = z.object({
+  id: slug,
+  /** Minutes after the previous step (or after the check-in was missed, for the first step). */
+  afterMinutes: minutes(240),
+  notify: z.array(notifyTarget).min(1),
+  /** What the people told are asked to do, in the school's own words. */
+  ask: z.string().min(1).max(500),
+  /** Send the emergency pack: names, mobiles, address, vehicle, last check-in. */
+  emergencyPack: z.boolean().default(false),
+});
+
+export const policySchema = z
+  .object({
+    /** Copied onto each visit at approval; editing the policy never changes a visit already running. */
+    version: z.string().min(1).max(60),
+    school: z.object({
+      name: z.string().min(1),
+      phone: z.string().optional(),
+      email: z.string().optional(),
+      timezone: z.string().default("Europe/London"),
+    }),
+    approval: z.object({
+      approverRoles: z.array(slug).min(1),
+      /** When the purpose involves safeguarding, one of these roles must approve (e.g. the DSL). */
+      safeguardingApproverRoles: z.array(slug).default([]),
+      /** Minutes after which an unanswered request reminds the approvers (0 = never). */
+      remindAfterMinutes: minutes(24 * 60).default(30),
+    }),
+    purposes: z
+      .array(
+        z.object({
+          id: slug,
+          label: z.string().min(1).max(75),
+          safeguarding: z.boolean().default(false),
+        }),
+      )
+      .min(1),
+    pairing: z.object({
+      /** always: two staff or no visit; advised: a lone visit is flagged; dsl_decides: the approver decides. */
+      rule: z.enum(["always", "advised", "dsl_decides"]),
+    }),
+    parentNotice: z.object({
+      required: z.boolean(),
+      /** Reasons a visit may go ahead without telling parents first. */
+      exceptions: z.array(z.object({ id: slug, label: z.string().min(1).max(75) })).default([]),
+    }),
+    hours: z.object({
+      schoolDayStart: timeOfDay,
+      schoolDayEnd: timeOfDay,
+      /** ISO weekdays the school is open: 1 = Monday … 7 = Sunday. */
+      schoolDays: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+      /** refuse: the form will not accept it; justify: needs a reason; allow: flagged only. */
+      outOfHours: z.enum(["refuse", "justify", "allow"]),
+      /** Visits starting at or after this time are evening visits. */
+      eveningFrom: timeOfDay.default("18:00"),
+      evening: z.enum(["refuse", "justify", "allow"]),
+      /** A responsible contact checks on staff out of hours (Ordsall). */
+      responsibleContactOutOfHours: z.boolean().default(false),
+    }),
+    vehicle: z.object({
+      /** The office must hold make, model, colour and registration before staff leave. */
+      required: z.boolean(),
+    }),
+    checkIns: z.object({
+      intervalMinutes: minutes(240).refine((n) => n >= 5, "check-ins less than 5 minutes apart are not workable"),
+      graceMinutes: minutes(60),
+      /** A gentle reminder this many minutes before a check-in is due (0 = none). */
+      reminderBeforeMinutes: minutes(30).default(0),
+    }),
+    doorstep: z.object({
+      waitMinutes: minutes(120),
+      /** Longer wait when parents said they are running late; null when the school allows no extension. */
+      parentsLateWaitMinutes: minutes(180).nullable(),
+    }),
+    returnToleranceMinutes: minutes(240),
+    codeWord: z.object({
+      required: z.boolean().default(true),
+    }),
+    escalation: z.object({
+      /** "I'm calling them" pauses the ladder this long, then it resumes unless resolved. */
+      acknowledgePauseMinutes: minutes(120).refine((n) => n > 0, "an acknowledgement must pause for at least 1 minute"),
+      steps: z.array(escalationStepSchema).min(1),
+      /** The instruction in every emergency pack, e.g. when to call 999. */
+      emergencyInstruction: z.string().min(1).max(500),
+      /** Who a code-word alert goes to besides the alerts channel. */
+      codeWordNotify: z.array(notifyTarget).min(1),
+    }),
+    animals: z.object({ cancelIfNotSecured: z.boolean() }),
+    attendance: z
+      .object({
+        noContactDay: z.number().int().min(1).optional(),
+        safeAndWellVisitByDay: z.number().int().min(1).optional(),
+        mustSeeByDay: z.number().int().min(1).optional(),
+        consecutiveUnauthorisedDaysNotify: z.number().int().min(1).optional(),
+        /** Tell these roles when nobody answers at the door (a "We called today" card is left). */
+        notifyOnNoAnswer: z.array(slug).default([]),
+        fallingAttendanceMonthsNotify: z.number().int().min(1).optional(),
+      })
+      .default({ notifyOnNoAnswer: [] }),
+    records: z.object({
+      retentionYears: z.number().int().min(1).max(100),
+      /** Remind the lead if the Home Visit Form is still missing after this long… */
+      reminderAfterMinutes: minutes(24 * 60).default(60),
+      /** …and the DSL after this long. */
+      escalateToDslAfterMinutes: minutes(7 * 24 * 60).default(24 * 60),
+      weCalledTodayCard: z.boolean().default(false),
+    }),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.hours.schoolDayStart >= policy.hours.schoolDayEnd) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hours", "schoolDayEnd"],
+        message: "must be after hours.schoolDayStart",
+      });
+    }
+    const ids = new Set<string>();
+    policy.escalation.steps.forEach((step, index) => {
+      if (ids.has(step.id))
+        ctx.addIssue({ code: "custom", path: ["escalation", "steps", index, "id"], message: "step ids must be unique" });
+      ids.add(step.id);
+    });
+    if (!policy.escalation.steps.some((step) => step.emergencyPack)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["escalation", "steps"],
+        message: "the ladder must end in a step with emergencyPack: true, or nobody is ever given the details",
+      });
+    }
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+export type EscalationStep = z.infer<typeof escalationStepSchema>;
+export type Purpose = Policy["purposes"][number];

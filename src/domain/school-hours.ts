@@ -1,0 +1,46 @@
+import type { Policy } from "./policy.js";
+
+interface LocalTime {
+  weekday: number;
+  hhmm: string;
+}
+
+const weekdays: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** The wall-clock time at the school, so "after 15:30" means 15:30 in the school's time zone. */
+export function localTime(at: Date, timezone: string): LocalTime {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? "";
+  return { weekday: weekdays[get("weekday")] ?? 0, hhmm: `${get("hour")}:${get("minute")}` };
+}
+
+export type HoursClass = "school_hours" | "out_of_hours" | "evening";
+
+/** Classifies a moment against the policy's school day. */
+export function classifyHours(at: Date, policy: Policy): HoursClass {
+  const { weekday, hhmm } = localTime(at, policy.school.timezone);
+  const { hours } = policy;
+  if (hhmm >= hours.eveningFrom) return "evening";
+  if (!hours.schoolDays.includes(weekday)) return "out_of_hours";
+  if (hhmm < hours.schoolDayStart || hhmm >= hours.schoolDayEnd) return "out_of_hours";
+  return "school_hours";
+}
+
+/** Formats a time for people at the school, e.g. "Mon 3 Nov, 14:05". */
+export function formatSchoolTime(at: Date, timezone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: timezone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(at);
+}

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import type { FieldError } from "./domain-error.js";
+import type { Policy } from "./policy.js";
+import { classifyHours } from "./school-hours.js";
+
+/** UK mobiles (07… or +44 7…) or any international number written with +. */
+const mobile = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/[\s()-]/g, ""))
+  .refine((value) => /^(07\d{9}|\+447\d{9}|\+[1-9]\d{7,14})$/.test(value), "enter a mobile number like 07700 900123");
+
+const text = (max: number) => z.string().trim().max(max, `keep this under ${max} characters`);
+const required = (max: number) => text(max).min(1, "this is required");
+
+const staffOnVisit = z.object({
+  staffId: z.string().min(1, "choose a member of staff"),
+  name: required(80),
+  mobile,
+});
+
+export const visitRequestSchema = z.object({
+  pupil: z.object({
+    name: required(100),
+    misId: text(40).optional(),
+  }),
+  address: text(300).min(5, "enter the full address, with postcode"),
+  purposeId: z.string().min(1, "choose a purpose"),
+  plannedStart: z.coerce.date({ error: "enter a date and time" }),
+  durationMinutes: z.coerce
+    .number({ error: "enter minutes, e.g. 45" })
+    .int()
+    .min(5, "at least 5 minutes")
+    .max(480, "at most 8 hours"),
+  expectedReturn: z.coerce.date({ error: "enter a date and time" }),
+  lead: staffOnVisit,
+  second: staffOnVisit.nullable().default(null),
+  vehicle: z
+    .object({
+      make: text(40),
+      model: text(40),
+      colour: text(30),
+      registration: text(10).transform((value) => value.toUpperCase().replace(/\s+/g, " ")),
+    })
+    .nullable()
+    .default(null),
+  parentsTold: z.boolean(),
+  parentNoticeException: z.string().optional(),
+  risks: z
+    .object({
+      animals: z.boolean().default(false),
+      history: text(500).optional(),
+      area: text(500).optional(),
+    })
+    .default({ animals: false }),
+  outOfHoursJustification: text(500).optional(),
+  /** Out of hours, the person who checks on staff instead of the office (a member of staff or not). */
+  responsibleContact: z
+    .object({ name: required(80), mobile, staffId: z.string().optional() })
+    .nullable()
+    .default(null),
+  codeWord: text(40).optional(),
+});
+
+export type VisitRequestInput = z.input<typeof visitRequestSchema>;
+export type VisitRequest = z.infer<typeof visitRequestSchema>;
+/** What is stored: the request without the code word, which is kept only as a hash. */
+export type StoredVisitRequest = Omit<VisitRequest, "codeWord">;
+
+export interface PolicyWarning {
+  code: "lone-visit" | "lone-visit-dsl-decides" | "out-of-hours" | "evening" | "parents-not-told" | "animals" | "safeguarding";
+  text: string;
+}
+
+export interface RequestAssessment {
+  errors: FieldError[];
+  warnings: PolicyWarning[];
+}
+
+/** Parses raw form values into a request, or returns field errors that say what to fix. */
+export function parseVisitRequest(input: unknown): { ok: true; value: VisitRequest } | { ok: false; errors: FieldError[] } {
+  const parsed = visitRequestSchema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
+  };
+}
+
+/**
+ * Checks a well-formed request against the school's policy: what it refuses (errors, tied to
+ * the field to fix) and what the approver must see (warnings on the approval card).
+ */
+export function assessRequest(request: VisitRequest, policy: Policy, now: Date): RequestAssessment {
+  const errors: FieldError[] = [];
+  const warnings: PolicyWarning[] = [];
+  const school = policy.school.name;
+
+  const purpose = policy.purposes.find((p) => p.id === request.purposeId);
+  if (!purpose) errors.push({ field: "purposeId", message: `choose one of ${school}'s purposes` });
+  if (purpose?.safeguarding)
+    warnings.push({ code: "safeguarding", text: "Safeguarding visit: a designated safeguarding lead must approve." });
+
+  if (request.plannedStart.getTime() < now.getTime() - 15 * 60_000)
+    errors.push({ field: "plannedStart", message: "the planned start is in the past; visits are authorised first" });
+  const earliestReturn = request.plannedStart.getTime() + request.durationMinutes * 60_000;
+  if (request.expectedReturn.getTime() < earliestReturn)
+    errors.push({ field: "expectedReturn", message: "the return time must be after the start plus the visit's length" });
+
+  if (request.second && request.second.staffId === request.lead.staffId)
+    errors.push({ field: "second.staffId", message: "the second member of staff must be someone else" });
+  if (!request.second) {
+    if (policy.pairing.rule === "always")
+      errors.push({ field: "second.staffId", message: `${school} never makes lone visits: choose a second member of staff` });
+    else if (policy.pairing.rule === "advised")
+      warnings.push({ code: "lone-visit", text: "Lone visit: the policy advises two staff." });
+    else warnings.push({ code: "lone-visit-dsl-decides", text: "Lone visit: the approver decides whether a pair is needed." });
+  }
+
+  if (policy.vehicle.required) {
+    for (const key of ["make", "model", "colour", "registration"] as const) {
+      if (!request.vehicle?.[key]) errors.push({ field: `vehicle.${key}`, message: `${school} must hold the vehicle's ${key}` });
+    }
+  }
+
+  if (!request.parentsTold) {
+    const exception = policy.parentNotice.exceptions.find((e) => e.id === request.parentNoticeException);
+    if (policy.parentNotice.required && !exception) {
+      errors.push({
+        field: "parentNoticeException",
+        message: "parents must be told first, unless one of the policy's exceptions applies: choose it",
+      });
+    } else {
+      warnings.push({
+        code: "parents-not-told",
+        text: `Parents not told in advance${exception ? ` (${exception.label})` : ""}.`,
+      });
+    }
+  }
+
+  const hours = classifyHours(request.plannedStart, policy);
+  if (hours !== "school_hours") {
+    const rule = hours === "evening" ? policy.hours.evening : policy.hours.outOfHours;
+    const label = hours === "evening" ? "an evening visit" : "outside school hours";
+    if (rule === "refuse") {
+      errors.push({
+        field: "plannedStart",
+        message: `${school} does not allow visits ${label.replace("an evening visit", "in the evening")}`,
+      });
+    } else {
+      if (rule === "justify" && !request.outOfHoursJustification)
+        errors.push({ field: "outOfHoursJustification", message: `say why this visit must be ${label}` });
+      if (policy.hours.responsibleContactOutOfHours && !request.responsibleContact)
+        errors.push({ field: "responsibleContact.name", message: "name the responsible contact who will check on you" });
+      warnings.push({ code: hours === "evening" ? "evening" : "out-of-hours", text: `This visit is ${label}.` });
+    }
+  }
+
+  if (policy.codeWord.required && !request.codeWord)
+    errors.push({ field: "codeWord", message: "set a code word: typing it in the visit thread raises a silent alarm" });
+  if (request.codeWord && request.codeWord.length < 4) errors.push({ field: "codeWord", message: "use at least 4 characters" });
+  if (request.codeWord && isReplyWord(request.codeWord))
+    errors.push({ field: "codeWord", message: "choose a word you would not type as an ordinary reply (not ok, in, back…)" });
+
+  if (request.risks.animals)
+    warnings.push({
+      code: "animals",
+      text: policy.animals.cancelIfNotSecured
+        ? "Animals at the address: they must be secured, or the visit is cancelled."
+        : "Animals at the address.",
+    });
+
+  return { errors, warnings };
+}
+
+const ordinaryReplies = /^(ok|okay|leaving|arrived|in|no answer|parents late|left|back|help|delay.*|left .*)$/i;
+
+function isReplyWord(word: string): boolean {
+  return ordinaryReplies.test(word.trim());
+}
+
+/** "Jamie Lee Smith" → "J.S."; what the general visits channel may show of a pupil. */
+export function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "?";
+  const first = words[0] ?? "";
+  const last = words.length > 1 ? (words[words.length - 1] ?? "") : "";
+  return `${first.charAt(0).toUpperCase()}.${last ? `${last.charAt(0).toUpperCase()}.` : ""}`;
+}

@@ -1,0 +1,67 @@
+import type { Policy } from "../domain/policy.js";
+import type { Platform } from "../domain/school-directory.js";
+import type { Decision, Progress, Visit } from "../domain/visit.js";
+import type { VisitStatus } from "../domain/visit-lifecycle.js";
+import type { PolicyWarning, StoredVisitRequest } from "../domain/visit-request.js";
+import type { Prisma, Visit as VisitRow } from "./generated/client.js";
+
+const DATES = ["plannedStart", "expectedReturn"] as const;
+
+/** Rows to domain objects and back: the only place that knows how a visit is laid out in tables. */
+export function toVisit(row: VisitRow): Visit {
+  const request = row.request as unknown as StoredVisitRequest & Record<(typeof DATES)[number], string | Date>;
+  for (const key of DATES) request[key] = new Date(request[key]);
+  return {
+    id: row.id,
+    status: row.status as VisitStatus,
+    version: row.version,
+    platform: row.platform as Platform,
+    requesterId: row.requesterId,
+    request,
+    codeWordHash: row.codeWordHash,
+    warnings: row.warnings as unknown as PolicyWarning[],
+    policy: row.policySnapshot as unknown as Policy,
+    policyVersion: row.policyVersion,
+    decision: (row.decision as unknown as Decision | null) ?? null,
+    progress: row.progress as unknown as Progress,
+    messageRefs: row.messageRefs as Record<string, unknown>,
+    createdAt: row.createdAt,
+    hasRecord: row.recordedAt !== null,
+  };
+}
+
+export function toVisitData(visit: Visit) {
+  return {
+    status: visit.status,
+    platform: visit.platform,
+    requesterId: visit.requesterId,
+    leadStaffId: visit.request.lead.staffId,
+    secondStaffId: visit.request.second?.staffId ?? null,
+    pupilInitials: initials(visit.request.pupil.name),
+    plannedStart: visit.request.plannedStart,
+    expectedReturn: new Date(visit.progress.expectedReturn),
+    request: json(visit.request),
+    codeWordHash: visit.codeWordHash,
+    warnings: json(visit.warnings),
+    policyVersion: visit.policyVersion,
+    policySnapshot: json(visit.policy),
+    decision: visit.decision ? json(visit.decision) : undefined,
+    progress: json(dropUndefined(visit.progress)),
+  };
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase())
+    .join("");
+}
+
+export function json(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

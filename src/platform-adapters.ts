@@ -1,0 +1,4 @@
+import type { AdapterFactory } from "./start-app.js";
+
+/** Every chat platform the bot can speak; each returns null when it is not configured. */
+export const platformAdapters: readonly AdapterFactory[] = [];

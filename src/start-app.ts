@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import cron from "node-cron";
+import { type AppContext, consoleLogger, type Logger } from "./app/app-context.js";
+import type { ChatDelivery, Store } from "./app/ports.js";
+import { deliverOutbox } from "./app/use-cases/deliver-outbox.js";
+import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
+import type { Config } from "./config/load-config.js";
+import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
+import { type Clock, systemClock } from "./domain/clock.js";
+import type { Platform } from "./domain/school-directory.js";
+import { createHttpServer, HttpRoutes, sendJson } from "./http/http-server.js";
+import { openDatabase } from "./persistence/open-database.js";
+import { createPrismaStore } from "./persistence/prisma-store.js";
+
+/** Something that plugs a chat platform into the app: its routes, and how it delivers. */
+export interface PlatformAdapter {
+  platform: Platform;
+  delivery: ChatDelivery;
+  stop?(): Promise<void>;
+}
+
+export type AdapterFactory = (input: { ctx: AppContext; routes: HttpRoutes; config: Config }) => Promise<PlatformAdapter | null>;
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Run the cron tick (default true). Tests turn it off and call tick() with a fixed clock. */
+  tick?: boolean;
+  adapters?: readonly AdapterFactory[];
+  /** A store opened by the caller (tests share one database per file). */
+  store?: Store;
+}
+
+export interface RunningApp {
+  server: Server;
+  url: string;
+  ctx: AppContext;
+  adapters: PlatformAdapter[];
+  /** One tick: act on due timers, then deliver the outbox. */
+  tick(): Promise<void>;
+  /** Deliver whatever the outbox holds now. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config in, a running bot out. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? consoleLogger;
+  const policy = loadPolicyFile(config.policyFile);
+  const directory = loadDirectoryFile(config.schoolFile);
+  const store = options.store ?? createPrismaStore(await openDatabase(config.database));
+  const owner = randomUUID();
+
+  const deliveries = new Map<Platform, ChatDelivery>();
+  let delivering: Promise<void> | null = null;
+  let again = false;
+  const flush = async (): Promise<void> => {
+    if (delivering) {
+      again = true;
+      return delivering;
+    }
+    delivering = (async () => {
+      do {
+        again = false;
+        const report = await deliverOutbox(ctx, deliveries, owner).catch((error: unknown) => {
+          log.error("outbox delivery failed", { error: String(error) });
+          return { delivered: 0, failed: 0 };
+        });
+        if (report.delivered > 0) again = true;
+      } while (again);
+    })().finally(() => {
+      delivering = null;
+    });
+    return delivering;
+  };
+
+  const ctx: AppContext = {
+    store,
+    clock: options.clock ?? systemClock,
+    policy,
+    directory,
+    log,
+    kick: () => {
+      void flush();
+    },
+  };
+
+  const routes = new HttpRoutes();
+  routes.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok", db: store.kind }));
+  const adapters: PlatformAdapter[] = [];
+  for (const factory of options.adapters ?? []) {
+    const adapter = await factory({ ctx, routes, config });
+    if (adapter) {
+      adapters.push(adapter);
+      deliveries.set(adapter.platform, adapter.delivery);
+    }
+  }
+
+  const tick = async () => {
+    await runSafetyTick(ctx);
+    await flush();
+  };
+  let ticking = false;
+  const task =
+    options.tick === false
+      ? null
+      : cron.schedule(`*/${config.tickSeconds} * * * * *`, async () => {
+          if (ticking) return; // a slow tick is never overlapped by the next one
+          ticking = true;
+          await tick()
+            .catch((error: unknown) => log.error("tick failed", { error: String(error) }))
+            .finally(() => {
+              ticking = false;
+            });
+        });
+
+  const server = createHttpServer(routes, (error) => log.error("request failed", { error: String(error) }));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${address.port}`;
+
+  return {
+    server,
+    url,
+    ctx,
+    adapters,
+    tick,
+    flush,
+    stop: async () => {
+      await task?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await delivering;
+      for (const adapter of adapters) await adapter.stop?.();
+      if (!options.store) await store.close();
+    },
+  };
+}
