@@ -1,0 +1,47 @@
+import { silentLogger } from "../../src/app/app-context.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { type AdapterFactory, type RunningApp, startApp } from "../../src/start-app.js";
+import { SCHOOL_MORNING, TestClock } from "./test-clock.js";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
+
+export interface TestApp extends RunningApp {
+  clock: TestClock;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app on port 0 over a fresh database, with a clock the test moves and no cron:
+ * the test calls tick() when it wants the timers looked at.
+ */
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: { adapters?: readonly AdapterFactory[]; start?: string; db?: TestDatabase } = {},
+): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const clock = new TestClock(options.start ?? SCHOOL_MORNING);
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "test",
+    POLICY_FILE: "policies/default.yaml",
+    SCHOOL_FILE: "schools/demo.yaml",
+    ...env,
+  });
+  const app = await startApp(config, {
+    clock,
+    log: silentLogger,
+    tick: false,
+    adapters: options.adapters ?? [],
+    store: db.store,
+  });
+  return {
+    ...app,
+    clock,
+    db,
+    close: async () => {
+      await app.stop();
+      if (!options.db) await db.drop();
+    },
+  };
+}
