@@ -129,7 +129,11 @@ export interface Store {
   findVisitByMessageRef(platform: Platform, refKey: string, field: string, value: string): Promise<Visit | null>;
   getMessageRef(visitId: string | null, platform: Platform, refKey: string): Promise<MessageRef | null>;
   saveMessageRef(visitId: string | null, platform: Platform, refKey: string, ref: MessageRef): Promise<void>;
-  getChannelBinding(platform: Platform, role: ChannelRole): Promise<MessageRef | null>;
-  saveChannelBinding(platform: Platform, role: ChannelRole, ref: MessageRef): Promise<void>;
+  /**
+   * Conversations a platform told us about: a channel role ("approvals"…) the bot was set up in,
+   * or a person's 1:1 chat ("user:<platform id>"). Overrides the directory's configured ids.
+   */
+  getChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`): Promise<MessageRef | null>;
+  saveChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`, ref: MessageRef): Promise<void>;
   close(): Promise<void>;
 }

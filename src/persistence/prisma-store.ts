@@ -11,7 +11,7 @@ import type {
   StoreTx,
   VisitQuery,
 } from "../app/ports.js";
-import type { ChannelRole, Platform } from "../domain/school-directory.js";
+import type { Platform } from "../domain/school-directory.js";
 import type { Visit } from "../domain/visit.js";
 import type { Prisma, PrismaClient } from "./generated/client.js";
 import type { Database } from "./open-database.js";
@@ -85,7 +85,7 @@ export function createPrismaStore(db: Database): Store {
       const row = await prisma.channelBinding.findUnique({ where: { platform_role: { platform, role } } });
       return (row?.ref as MessageRef | undefined) ?? null;
     },
-    saveChannelBinding: async (platform: Platform, role: ChannelRole, ref: MessageRef) => {
+    saveChannelBinding: async (platform: Platform, role: string, ref: MessageRef) => {
       await prisma.channelBinding.upsert({
         where: { platform_role: { platform, role } },
         create: { platform, role, ref: json(ref) },

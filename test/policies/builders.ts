@@ -100,7 +100,12 @@ export interface TimedEffect {
  * Runs the safety engine the way the scheduler does: at `from`, then at each `nextAt` it
  * asks for, until `until`. Every effect is stamped with the exact moment it fired.
  */
-export function runEngine(visit: Visit, from: Date, until: Date, reach: Reach = reachAll): { visit: Visit; timeline: TimedEffect[] } {
+export function runEngine(
+  visit: Visit,
+  from: Date,
+  until: Date,
+  reach: Reach = reachAll,
+): { visit: Visit; timeline: TimedEffect[] } {
   const timeline: TimedEffect[] = [];
   let current = visit;
   let now = from;
@@ -117,9 +122,7 @@ export function runEngine(visit: Visit, from: Date, until: Date, reach: Reach = 
 export type EscalationEffect = Extract<SafetyEffect, { type: "escalation_step" }>;
 
 export function escalations(timeline: TimedEffect[]): { at: string; effect: EscalationEffect }[] {
-  return timeline.flatMap((entry) =>
-    entry.effect.type === "escalation_step" ? [{ at: entry.at, effect: entry.effect }] : [],
-  );
+  return timeline.flatMap((entry) => (entry.effect.type === "escalation_step" ? [{ at: entry.at, effect: entry.effect }] : []));
 }
 
 /** Unwraps a domain Result in a test, failing loudly with the domain's own message. */
