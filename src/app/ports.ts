@@ -93,6 +93,8 @@ export interface StoreTx {
   setSafetyTimer(visitId: string, dueAt: Date | null): Promise<void>;
   enqueue(messages: readonly OutgoingMessage[], now: Date): Promise<void>;
   insertRecord(record: RecordRow): Promise<void>;
+  /** The newest record of a visit, which a correction supersedes. */
+  latestRecordId(visitId: string): Promise<string | null>;
   /** Undelivered critical messages for a visit: the ladder does not move on while there are any. */
   countUndeliveredCritical(visitId: string): Promise<number>;
 }

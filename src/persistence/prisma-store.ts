@@ -152,6 +152,9 @@ function createTx(tx: Tx): StoreTx {
         })),
       });
     },
+    latestRecordId: async (visitId) =>
+      (await tx.visitRecord.findFirst({ where: { visitId }, orderBy: { submittedAt: "desc" }, select: { id: true } }))?.id ??
+      null,
     countUndeliveredCritical: (visitId) =>
       tx.outbox.count({ where: { visitId, critical: true, state: { in: ["pending", "sending"] } } }),
     insertRecord: async (record: RecordRow) => {

@@ -1,0 +1,174 @@
+import type { FieldError } from "../../domain/domain-error.js";
+import type { Visit } from "../../domain/visit.js";
+import type { VisitRecordForm } from "../../domain/visit-record.js";
+import type { Field, FormField, NeutralForm, NeutralMessage } from "./neutral-message.js";
+import { purposeLabel, staffNames, visitLabel, when } from "./visit-details.js";
+
+export const RECORD_FORM_ID = "visit_outcome_submit";
+
+const yesNo = [
+  { value: "yes", label: "Yes" },
+  { value: "no", label: "No" },
+];
+
+/** The Home Visit Form, with the times the bot already knows filled in. */
+export function recordForm(visit: Visit): NeutralForm {
+  const p = visit.progress;
+  const hhmm = (at?: string) => (at ? when(visit, at).replace(/^.*, /, "") : undefined);
+  const fields: FormField[] = [
+    { id: "time_left_school", label: "Left school (HH:MM)", kind: "text", initial: hhmm(p.leftSchoolAt) },
+    { id: "time_arrived", label: "Arrived (HH:MM)", kind: "text", initial: hhmm(p.arrivedAt) },
+    { id: "time_entered", label: "Went in (HH:MM)", kind: "text", initial: hhmm(p.enteredAt) },
+    { id: "time_left_address", label: "Left the address (HH:MM)", kind: "text", initial: hhmm(p.leftAddressAt) },
+    { id: "time_back", label: "Back at school (HH:MM)", kind: "text", initial: hhmm(p.returnedAt) },
+    {
+      id: "present",
+      label: "Who was present",
+      kind: "textarea",
+      required: true,
+      maxLength: 2000,
+      hint: "Adults with parental responsibility, and anyone else.",
+    },
+    { id: "child_seen", label: "Was the child seen (eyes on)?", kind: "select", required: true, options: yesNo },
+    {
+      id: "safe_and_well",
+      label: "Did the child appear safe and well?",
+      kind: "select",
+      required: true,
+      options: [...yesNo, { value: "unsure", label: "Unsure" }],
+    },
+    {
+      id: "discussed",
+      label: "What was discussed",
+      kind: "textarea",
+      required: true,
+      maxLength: 2000,
+      hint: "Facts, and people's own words where they matter.",
+    },
+    { id: "agreements", label: "Agreements made with parents", kind: "textarea", maxLength: 2000 },
+    { id: "voice_of_child", label: "Voice of the child", kind: "textarea", maxLength: 2000 },
+    { id: "concerns", label: "Concerns", kind: "textarea", maxLength: 2000 },
+    { id: "safeguarding_concern", label: "This is a safeguarding concern (the DSL is alerted at once)", kind: "checkbox" },
+    { id: "actions", label: "Actions and follow-up", kind: "textarea", maxLength: 2000 },
+    { id: "further_visit", label: "Further visit date (YYYY-MM-DD)", kind: "text" },
+    { id: "reminder_letter", label: "Reminder letter to send", kind: "checkbox" },
+    { id: "referral", label: "Referral needed", kind: "checkbox" },
+    { id: "we_called_card", label: '"We called today" card left', kind: "checkbox" },
+    { id: "we_called_time", label: "Card left at (HH:MM)", kind: "text" },
+    { id: "incident", label: "Incident (record details while fresh)", kind: "textarea", maxLength: 2000 },
+  ];
+  return {
+    id: RECORD_FORM_ID,
+    title: "Home Visit Form",
+    submitLabel: "Submit record",
+    intro: `Home visit ${visitLabel(visit)}: ${staffNames(visit)}. Be factual; the record is dated and signed with your name.`,
+    fields,
+    metadata: visit.id,
+  };
+}
+
+/** Form values (strings) into the record's shape. */
+export function formToRecord(values: Record<string, string | undefined>): unknown {
+  const v = (key: string) => values[key]?.trim() || undefined;
+  const tick = (key: string) => v(key) === "true";
+  return {
+    times: {
+      leftSchool: v("time_left_school"),
+      arrived: v("time_arrived"),
+      entered: v("time_entered"),
+      leftAddress: v("time_left_address"),
+      back: v("time_back"),
+    },
+    present: v("present") ?? "",
+    childSeen: v("child_seen"),
+    safeAndWell: v("safe_and_well"),
+    discussed: v("discussed") ?? "",
+    agreements: v("agreements"),
+    voiceOfChild: v("voice_of_child"),
+    concerns: v("concerns"),
+    safeguardingConcern: tick("safeguarding_concern"),
+    actions: v("actions"),
+    furtherVisitDate: v("further_visit"),
+    reminderLetter: tick("reminder_letter"),
+    referral: tick("referral"),
+    weCalledCardLeft: tick("we_called_card"),
+    weCalledCardTime: v("we_called_time"),
+    incident: v("incident"),
+  };
+}
+
+const fieldForPath: Record<string, string> = {
+  "times.leftSchool": "time_left_school",
+  "times.arrived": "time_arrived",
+  "times.entered": "time_entered",
+  "times.leftAddress": "time_left_address",
+  "times.back": "time_back",
+  present: "present",
+  childSeen: "child_seen",
+  safeAndWell: "safe_and_well",
+  discussed: "discussed",
+  agreements: "agreements",
+  voiceOfChild: "voice_of_child",
+  concerns: "concerns",
+  actions: "actions",
+  furtherVisitDate: "further_visit",
+  weCalledCardTime: "we_called_time",
+  incident: "incident",
+};
+
+export function toRecordFormErrors(errors: readonly FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const error of errors) {
+    const field = fieldForPath[error.field] ?? "present";
+    out[field] ??= error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  }
+  return out;
+}
+
+/** The completed record, for the restricted records channel only. */
+export function recordMessage(visit: Visit, record: VisitRecordForm, by: string, at: Date, correction: boolean): NeutralMessage {
+  const t = record.times;
+  const fields: Field[] = [
+    { label: "Pupil", value: visit.request.pupil.name },
+    { label: "Address", value: visit.request.address },
+    { label: "Purpose", value: purposeLabel(visit) },
+    { label: "Date", value: when(visit, visit.request.plannedStart).replace(/,.*$/, "") },
+    {
+      label: "Times",
+      value: `left ${t.leftSchool ?? "—"}, arrived ${t.arrived ?? "—"}, in ${t.entered ?? "—"}, left ${t.leftAddress ?? "—"}, back ${t.back ?? "—"}`,
+    },
+    { label: "Staff", value: staffNames(visit) },
+    { label: "Present", value: record.present },
+    { label: "Child seen", value: record.childSeen },
+    { label: "Safe and well", value: record.safeAndWell },
+    { label: "Discussed", value: record.discussed },
+  ];
+  const optional: [string, string | undefined][] = [
+    ["Agreements", record.agreements],
+    ["Voice of the child", record.voiceOfChild],
+    ["Concerns", record.concerns],
+    ["Actions", record.actions],
+    ["Further visit", record.furtherVisitDate],
+    ["Incident", record.incident],
+  ];
+  for (const [label, value] of optional) if (value) fields.push({ label, value });
+  const follow = [
+    record.reminderLetter ? "reminder letter" : "",
+    record.referral ? "referral" : "",
+    record.weCalledCardLeft ? `"We called today" card left at ${record.weCalledCardTime}` : "",
+  ].filter(Boolean);
+  if (follow.length) fields.push({ label: "Follow-up", value: follow.join("; ") });
+  return {
+    text: `${correction ? "Corrected " : ""}Home Visit Form ${visit.id}${record.safeguardingConcern ? " — SAFEGUARDING CONCERN" : ""}`,
+    title: `Home Visit Form ${visit.id}`,
+    tone: record.safeguardingConcern ? "danger" : "normal",
+    blocks: [
+      {
+        type: "text",
+        text: `*${correction ? "Correction to the " : ""}Home Visit Form ${visit.id}*${record.safeguardingConcern ? "\n🚩 Safeguarding concern" : ""}`,
+      },
+      { type: "fields", fields },
+      { type: "context", text: `Submitted by ${by}, ${when(visit, at)}.` },
+    ],
+  };
+}
