@@ -66,6 +66,8 @@ export const policySchema = z
       outOfHours: z.enum(["refuse", "justify", "allow"]),
       /** Visits starting at or after this time are evening visits. */
       eveningFrom: timeOfDay.default("18:00"),
+      /** Visits starting before this time count as evening (night) visits too. */
+      nightEndsAt: timeOfDay.default("06:00"),
       evening: z.enum(["refuse", "justify", "allow"]),
       /** A responsible contact checks on staff out of hours (Ordsall). */
       responsibleContactOutOfHours: z.boolean().default(false),
@@ -126,6 +128,12 @@ export const policySchema = z
         path: ["hours", "schoolDayEnd"],
         message: "must be after hours.schoolDayStart",
       });
+    }
+    if (policy.hours.eveningFrom < policy.hours.schoolDayEnd) {
+      ctx.addIssue({ code: "custom", path: ["hours", "eveningFrom"], message: "must not be before hours.schoolDayEnd" });
+    }
+    if (policy.hours.nightEndsAt > policy.hours.schoolDayStart) {
+      ctx.addIssue({ code: "custom", path: ["hours", "nightEndsAt"], message: "must not be after hours.schoolDayStart" });
     }
     const ids = new Set<string>();
     policy.escalation.steps.forEach((step, index) => {

@@ -2,7 +2,7 @@ import { addMinutes } from "./clock.js";
 import type { Reach, SafetyEffect } from "./safety-effects.js";
 import { classifyHours } from "./school-hours.js";
 import type { LadderReason, LadderState, Visit } from "./visit.js";
-import { isActive, transition } from "./visit-lifecycle.js";
+import { staffAway, transition } from "./visit-lifecycle.js";
 
 type DueKind = "open_thread" | "prompt" | "missed" | "overdue" | "ladder_step" | "doorstep_end" | "record_lead" | "record_dsl";
 
@@ -42,7 +42,7 @@ export function nextStep(visit: Visit, now: Date, reach: Reach): StepOutcome {
 /** When the pair must next check in. */
 export function checkInDue(visit: Visit): Date | null {
   const p = visit.progress;
-  if (!isActive(visit.status)) return null;
+  if (!staffAway(visit)) return null;
   if (p.nextCheckInDue) return new Date(p.nextCheckInDue);
   const from = p.lastCheckIn?.at ?? p.leftSchoolAt;
   return from ? addMinutes(new Date(from), visit.policy.checkIns.intervalMinutes) : null;
@@ -56,7 +56,7 @@ function earliestDue(visit: Visit, reach: Reach): Due | null {
     // The thread opens on the day: an hour before the planned start, or at once if that has passed.
     candidates.push({ kind: "open_thread", at: addMinutes(visit.request.plannedStart, -THREAD_LEAD_MINUTES) });
   }
-  if (isActive(visit.status)) {
+  if (staffAway(visit)) {
     if (p.doorstep) {
       const late = p.doorstep.parentsLate && policy.doorstep.parentsLateWaitMinutes !== null;
       const wait = late ? (policy.doorstep.parentsLateWaitMinutes ?? 0) : policy.doorstep.waitMinutes;
@@ -99,19 +99,16 @@ function nextLadderStep(visit: Visit, ladder: LadderState, reach: Reach): Due | 
   for (let index = ladder.stepIndex + 1; index < steps.length; index++) {
     const step = steps[index];
     if (!step) break;
-    if (resolveTargets(visit, step.notify, ladderTime(ladder), reach).length === 0) continue;
     let at = addMinutes(new Date(ladder.lastStepAt ?? ladder.startedAt), step.afterMinutes);
     if (ladder.acknowledged) {
       const until = new Date(ladder.acknowledged.until);
       if (until > at) at = until;
     }
+    // Who can be reached is decided at the step's own time, as applyDue will decide it.
+    if (resolveTargets(visit, step.notify, at, reach).length === 0) continue;
     return { kind: "ladder_step", at, stepIndex: index };
   }
   return null;
-}
-
-function ladderTime(ladder: LadderState): Date {
-  return new Date(ladder.lastStepAt ?? ladder.startedAt);
 }
 
 /**

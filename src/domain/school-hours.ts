@@ -26,7 +26,7 @@ export type HoursClass = "school_hours" | "out_of_hours" | "evening";
 export function classifyHours(at: Date, policy: Policy): HoursClass {
   const { weekday, hhmm } = localTime(at, policy.school.timezone);
   const { hours } = policy;
-  if (hhmm >= hours.eveningFrom) return "evening";
+  if (hhmm >= hours.eveningFrom || hhmm < hours.nightEndsAt) return "evening";
   if (!hours.schoolDays.includes(weekday)) return "out_of_hours";
   if (hhmm < hours.schoolDayStart || hhmm >= hours.schoolDayEnd) return "out_of_hours";
   return "school_hours";

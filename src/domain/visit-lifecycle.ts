@@ -58,7 +58,8 @@ export const transitions: Readonly<Record<VisitStatus, Partial<Record<VisitEvent
   in_home: { leave_address: "left_address", raise_emergency: "emergency" },
   left_address: { return: "returned", raise_emergency: "emergency" },
   returned: { complete_record: "closed" },
-  cancelled: { complete_record: "closed" },
+  // Staff may still be out when a visit is cancelled at the door: "back" records their return.
+  cancelled: { leave_address: "cancelled", return: "cancelled", complete_record: "closed" },
   emergency: { stand_down: "returned" },
   closed: { complete_record: "closed" },
 };
@@ -68,6 +69,15 @@ export const activeStatuses: readonly VisitStatus[] = ["under_way", "at_address"
 
 export function isActive(status: VisitStatus): boolean {
   return activeStatuses.includes(status);
+}
+
+/**
+ * Staff are away from school: the visit is active, or it was cancelled after they set off and
+ * they have not said they are back. The safety timers run for as long as this is true.
+ */
+export function staffAway(visit: { status: VisitStatus; progress: { leftSchoolAt?: string; returnedAt?: string } }): boolean {
+  if (isActive(visit.status)) return true;
+  return visit.status === "cancelled" && !!visit.progress.leftSchoolAt && !visit.progress.returnedAt;
 }
 
 /** Decides the next status, or explains why the move is not allowed. Never throws. */

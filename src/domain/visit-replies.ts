@@ -4,7 +4,7 @@ import type { SafetyEffect } from "./safety-effects.js";
 import { checkInDue } from "./safety-engine.js";
 import { formatSchoolTime } from "./school-hours.js";
 import { isOnVisit, type Visit } from "./visit.js";
-import { isActive, transition, type VisitEvent } from "./visit-lifecycle.js";
+import { staffAway, transition, type VisitEvent } from "./visit-lifecycle.js";
 
 /** What the visiting pair can type in the visit's thread (case-insensitive). */
 export type VisitReply =
@@ -94,7 +94,7 @@ export function applyReply(visit: Visit, reply: VisitReply, staffId: string, now
           action: "checked_in_during_emergency",
         });
       }
-      if (!isActive(visit.status)) return notNow(visit, "check in");
+      if (!staffAway(visit)) return notNow(visit, "check in");
       return ok(checkIn(visit, staffId, now, "checked_in", time));
     }
     case "leaving": {
@@ -190,7 +190,7 @@ export function applyReply(visit: Visit, reply: VisitReply, staffId: string, now
       });
     }
     case "delay": {
-      if (!isActive(visit.status)) return notNow(visit, "delay");
+      if (!staffAway(visit)) return notNow(visit, "delay");
       if (reply.minutes < 1 || reply.minutes > MAX_DELAY_MINUTES)
         return fail("invalid-request", `Give a delay between 1 and ${MAX_DELAY_MINUTES} minutes, e.g. delay 15.`);
       const checkedIn = withCheckIn(visit, staffId, now, "delayed");
@@ -220,7 +220,7 @@ export function applyReply(visit: Visit, reply: VisitReply, staffId: string, now
     }
     case "left": {
       const events: VisitEvent[] = reply.notReturning ? ["leave_address", "return"] : ["leave_address"];
-      if (visit.status === "left_address" && reply.notReturning) events.shift();
+      if ((visit.status === "left_address" || visit.status === "cancelled") && reply.notReturning) events.shift();
       const moved = move(visit, events);
       if (!moved.ok) return moved;
       const left: Visit = {

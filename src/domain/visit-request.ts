@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeRoles } from "./approval.js";
 import type { FieldError } from "./domain-error.js";
 import type { Policy } from "./policy.js";
 import { classifyHours } from "./school-hours.js";
@@ -98,8 +99,9 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
 
   const purpose = policy.purposes.find((p) => p.id === request.purposeId);
   if (!purpose) errors.push({ field: "purposeId", message: `choose one of ${school}'s purposes` });
-  if (purpose?.safeguarding)
-    warnings.push({ code: "safeguarding", text: "Safeguarding visit: a designated safeguarding lead must approve." });
+  const dslRoles = policy.approval.safeguardingApproverRoles;
+  if (purpose?.safeguarding && dslRoles.length > 0)
+    warnings.push({ code: "safeguarding", text: `Safeguarding visit: only ${describeRoles(dslRoles)} can approve it.` });
 
   if (request.plannedStart.getTime() < now.getTime() - 15 * 60_000)
     errors.push({ field: "plannedStart", message: "the planned start is in the past; visits are authorised first" });

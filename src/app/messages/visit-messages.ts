@@ -48,15 +48,15 @@ export function checkInPrompt(visit: Visit, due: string): NeutralMessage {
 }
 
 /** The emergency pack: everything the police would be asked for. Alerts channel and leaders only. */
-export function emergencyPack(visit: Visit, headline: string, tone: "danger" = "danger"): NeutralMessage {
+export function emergencyPack(visit: Visit, headline: string, ask?: string): NeutralMessage {
   const last = visit.progress.lastCheckIn;
   return {
     text: `${headline}: home visit ${visit.id}`,
     title: headline,
-    tone,
+    tone: "danger",
     blocks: [
       { type: "text", text: `*${headline}* — home visit ${visit.id}` },
-      { type: "text", text: visit.policy.escalation.emergencyInstruction },
+      { type: "text", text: [ask, visit.policy.escalation.emergencyInstruction].filter(Boolean).join("\n") },
       {
         type: "fields",
         fields: [
@@ -90,7 +90,7 @@ export function escalationMessage(
   recipient: string,
 ): NeutralMessage {
   const why = effect.reason === "missed_check_in" ? "missed a check-in" : "are not back when expected";
-  if (effect.step.emergencyPack && recipient !== "pair") return emergencyPack(visit, `EMERGENCY: staff ${why}`);
+  if (effect.step.emergencyPack && recipient !== "pair") return emergencyPack(visit, `EMERGENCY: staff ${why}`, effect.step.ask);
   if (recipient === "pair") {
     return {
       text: `You ${why} on home visit ${visit.id}. Reply ok if you are safe.`,

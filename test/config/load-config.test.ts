@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config-error.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { loadDirectoryFile } from "../../src/config/load-school.js";
+
+describe("loading the settings", () => {
+  it("starts on the embedded database with no settings at all", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.database).toEqual({ kind: "pglite", dataDir: "./data" });
+    expect(config.slack).toBeNull();
+    expect(config.teams).toBeNull();
+    expect(config.notes.join("\n")).toMatch(/Slack: off.*SLACK_BOT_TOKEN/);
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/homevisit" }).database).toEqual({ kind: "postgres", url: "postgres://u@db/homevisit" });
+  });
+
+  it("names the setting and the problem when a value is wrong", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL.*postgres/s);
+  });
+
+  it("needs the signing secret with a Slack token", () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({ token: "xoxb-1", signingSecret: "s", apiUrl: undefined });
+  });
+
+  it("refuses unauthenticated Teams in production, and allows it for local testing", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", TEAMS_ALLOW_UNAUTHENTICATED: "true" })).toThrow(ConfigError);
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }).teams?.allowUnauthenticated).toBe(true);
+  });
+
+  it("returns a frozen object: settings are read once", () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+});
+
+describe("loading the school directory", () => {
+  it("loads the demo school", () => {
+    expect(loadDirectoryFile("schools/demo.yaml").staff.find((s) => s.roles.includes("dsl"))?.id).toBe("a.okafor");
+  });
+
+  it("names the file, the key and the problem", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hv-"));
+    const file = join(dir, "school.yaml");
+    writeFileSync(file, "staff:\n  - id: Bad Id\n    name: X\nchannels: {}\n");
+    expect(() => loadDirectoryFile(file)).toThrow(new RegExp(`${file}.*staff\\.0\\.id`, "s"));
+  });
+});
