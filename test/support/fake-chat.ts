@@ -1,5 +1,5 @@
-import { type ChatDelivery, DeliveryError, type MessageRef, type ResolvedTarget } from "../../src/app/ports.js";
 import type { NeutralMessage } from "../../src/app/messages/neutral-message.js";
+import { type ChatDelivery, DeliveryError, type MessageRef, type ResolvedTarget } from "../../src/app/ports.js";
 import type { Platform } from "../../src/domain/school-directory.js";
 import type { AdapterFactory } from "../../src/start-app.js";
 
@@ -33,7 +33,10 @@ export class FakeChat implements ChatDelivery {
 
   async post(target: ResolvedTarget, message: NeutralMessage): Promise<MessageRef> {
     this.maybeFail();
-    const ref: MessageRef = target.kind === "channel" ? { channel: target.channel, ts: `${++this.seq}` } : { channel: `dm:${target.user}`, ts: `${++this.seq}` };
+    const ref: MessageRef =
+      target.kind === "channel"
+        ? { channel: target.channel, ts: `${++this.seq}` }
+        : { channel: `dm:${target.user}`, ts: `${++this.seq}` };
     if (target.kind === "channel" && target.threadRef?.ts) ref.thread = target.threadRef.ts;
     this.sent.push({ kind: "post", target, ref, message, visibleText: visible(message) });
     return ref;
