@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import cron from "node-cron";
 import { type AppContext, consoleLogger, type Logger } from "./app/app-context.js";
 import type { ChatDelivery, Store } from "./app/ports.js";
+import { applyRetention } from "./app/use-cases/apply-retention.js";
 import { deliverOutbox } from "./app/use-cases/deliver-outbox.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
 import type { Config } from "./config/load-config.js";
@@ -116,6 +117,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             });
         });
 
+  // Daily, at 02:30: anonymise what has passed the policy's retention period.
+  const retention =
+    options.tick === false
+      ? null
+      : cron.schedule("30 2 * * *", () => {
+          applyRetention(ctx).catch((error: unknown) => log.error("retention job failed", { error: String(error) }));
+        });
+
   const server = createHttpServer(routes, (error) => log.error("request failed", { error: String(error) }));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address() as AddressInfo;
@@ -130,6 +139,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     flush,
     stop: async () => {
       await task?.stop();
+      await retention?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await delivering;

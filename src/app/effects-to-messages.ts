@@ -13,6 +13,7 @@ import {
   threadOpener,
   threadReply,
 } from "./messages/visit-messages.js";
+import { weCalledTodayCard } from "./messages/we-called-today.js";
 import type { OutgoingMessage, Target } from "./ports.js";
 
 /**

@@ -137,5 +137,10 @@ export interface Store {
    */
   getChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`): Promise<MessageRef | null>;
   saveChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`, ref: MessageRef): Promise<void>;
+  /**
+   * Anonymises visits whose policy's retention period has passed: personal details removed, forms
+   * deleted, audit details cleared (the trail of who did what and when stays). Returns their ids.
+   */
+  anonymiseExpiredVisits(now: Date): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -92,6 +92,7 @@ export function createPrismaStore(db: Database): Store {
         update: { ref: json(ref) },
       });
     },
+    anonymiseExpiredVisits: (now) => anonymiseExpiredVisits(prisma, now),
     close: () => db.close(),
   };
 }
@@ -260,4 +261,40 @@ async function claimOutbox(prisma: PrismaClient, now: Date, limit: number, lease
       critical: row.critical,
       attempts: row.attempts,
     }));
+}
+
+const REMOVED = "[removed under the retention policy]";
+
+async function anonymiseExpiredVisits(prisma: PrismaClient, now: Date): Promise<string[]> {
+  const expired = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Visit"
+    WHERE "anonymisedAt" IS NULL
+      AND "plannedStart" + make_interval(years => COALESCE(("policySnapshot"->'records'->>'retentionYears')::int, 25)) < ${now}
+    ORDER BY "plannedStart" LIMIT 500`;
+  for (const { id } of expired) {
+    await prisma.$transaction(async (tx) => {
+      // The only writer allowed past the append-only triggers, for this transaction only.
+      await tx.$executeRaw`SELECT set_config('homevisit.retention', 'on', true)`;
+      const row = await tx.visit.findUnique({ where: { id }, select: { request: true } });
+      const request = (row?.request ?? {}) as Record<string, unknown>;
+      const anonymised = {
+        ...request,
+        pupil: { name: REMOVED },
+        address: REMOVED,
+        lead: { ...(request.lead as object), mobile: REMOVED },
+        second: request.second ? { ...(request.second as object), mobile: REMOVED } : null,
+        vehicle: null,
+        risks: { animals: false },
+        responsibleContact: null,
+      };
+      await tx.visit.update({
+        where: { id },
+        data: { request: json(anonymised), pupilInitials: "", codeWordHash: "", decision: undefined, anonymisedAt: now },
+      });
+      await tx.visitRecord.deleteMany({ where: { visitId: id } });
+      await tx.auditEntry.updateMany({ where: { visitId: id }, data: { detail: {} } });
+      await tx.outbox.deleteMany({ where: { visitId: id } });
+    }, TX_OPTIONS);
+  }
+  return expired.map((row) => row.id);
 }
