@@ -18,6 +18,8 @@ export interface SentMessage {
  */
 export class FakeChat implements ChatDelivery {
   readonly sent: SentMessage[] = [];
+  /** Everything ever sent, kept through clear(), for whole-suite "never leaks" checks. */
+  readonly history: SentMessage[] = [];
   private failures: { remaining: number; error: () => Error } | null = null;
   private seq = 0;
 
@@ -38,13 +40,13 @@ export class FakeChat implements ChatDelivery {
         ? { channel: target.channel, ts: `${++this.seq}` }
         : { channel: `dm:${target.user}`, ts: `${++this.seq}` };
     if (target.kind === "channel" && target.threadRef?.ts) ref.thread = target.threadRef.ts;
-    this.sent.push({ kind: "post", target, ref, message, visibleText: visible(message) });
+    this.record({ kind: "post", target, ref, message, visibleText: visible(message) });
     return ref;
   }
 
   async update(ref: MessageRef, message: NeutralMessage): Promise<MessageRef> {
     this.maybeFail();
-    this.sent.push({ kind: "update", ref, message, visibleText: visible(message) });
+    this.record({ kind: "update", ref, message, visibleText: visible(message) });
     return ref;
   }
 
@@ -60,6 +62,16 @@ export class FakeChat implements ChatDelivery {
 
   toUser(user: string): SentMessage[] {
     return this.sent.filter((m) => m.target?.kind === "dm" && m.target.user === user);
+  }
+
+  private record(message: SentMessage): void {
+    this.sent.push(message);
+    this.history.push(message);
+  }
+
+  /** Every message ever sent to a channel (and its threads), despite clear(). */
+  everInChannel(channel: string): SentMessage[] {
+    return this.history.filter((m) => m.target?.kind === "channel" && m.target.channel === channel);
   }
 
   clear(): void {
