@@ -17,7 +17,10 @@ describe("loading the settings", () => {
   });
 
   it("uses PostgreSQL when DATABASE_URL is set", () => {
-    expect(loadConfig({ DATABASE_URL: "postgres://u@db/homevisit" }).database).toEqual({ kind: "postgres", url: "postgres://u@db/homevisit" });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/homevisit" }).database).toEqual({
+      kind: "postgres",
+      url: "postgres://u@db/homevisit",
+    });
   });
 
   it("names the setting and the problem when a value is wrong", () => {
@@ -27,7 +30,11 @@ describe("loading the settings", () => {
 
   it("needs the signing secret with a Slack token", () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_SIGNING_SECRET/);
-    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({ token: "xoxb-1", signingSecret: "s", apiUrl: undefined });
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({
+      token: "xoxb-1",
+      signingSecret: "s",
+      apiUrl: undefined,
+    });
   });
 
   it("refuses unauthenticated Teams in production, and allows it for local testing", () => {

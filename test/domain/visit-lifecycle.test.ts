@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type VisitEvent, type VisitStatus, transition, visitEvents, visitStatuses } from "../../src/domain/visit-lifecycle.js";
+import { transition, type VisitEvent, type VisitStatus, visitEvents, visitStatuses } from "../../src/domain/visit-lifecycle.js";
 
 describe("the visit lifecycle", () => {
   const allowed: [VisitStatus, VisitEvent, VisitStatus][] = [

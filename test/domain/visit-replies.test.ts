@@ -22,7 +22,10 @@ describe("reading replies in the visit thread", () => {
     expect(parseReply(text)).toEqual(expected);
   });
 
-  it.each(["the parents are lovely", "in a minute", "okay then we'll see", "delay", "delay soon"])("leaves ordinary conversation alone: %j", (text) => {
-    expect(parseReply(text)).toBeNull();
-  });
+  it.each(["the parents are lovely", "in a minute", "okay then we'll see", "delay", "delay soon"])(
+    "leaves ordinary conversation alone: %j",
+    (text) => {
+      expect(parseReply(text)).toBeNull();
+    },
+  );
 });

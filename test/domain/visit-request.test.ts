@@ -18,7 +18,11 @@ describe("a visit request", () => {
   });
 
   it("says which field is wrong when the input is malformed", () => {
-    const parsed = parseVisitRequest({ ...demoRequestInput(), address: "x", lead: { staffId: "e.walsh", name: "Erin", mobile: "12" } });
+    const parsed = parseVisitRequest({
+      ...demoRequestInput(),
+      address: "x",
+      lead: { staffId: "e.walsh", name: "Erin", mobile: "12" },
+    });
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.errors).toContainEqual({ field: "address", message: "enter the full address, with postcode" });
@@ -27,7 +31,9 @@ describe("a visit request", () => {
   });
 
   it("normalises mobiles and registrations the way people type them", () => {
-    const parsed = parseVisitRequest(demoRequestInput({ vehicle: { make: "Ford", model: "Ka", colour: "Red", registration: "ab12  cde" } }));
+    const parsed = parseVisitRequest(
+      demoRequestInput({ vehicle: { make: "Ford", model: "Ka", colour: "Red", registration: "ab12  cde" } }),
+    );
     expect(parsed.ok && parsed.value.vehicle?.registration).toBe("AB12 CDE");
     expect(parsed.ok && parsed.value.lead.mobile).toBe("07700900105");
   });
@@ -38,9 +44,12 @@ describe("a visit request", () => {
   });
 
   it("refuses a start in the past: visits are authorised first", () => {
-    expect(assess({ plannedStart: new Date("2026-11-24T09:00:00.000Z"), expectedReturn: new Date("2026-11-24T10:30:00.000Z") }).errors.map((e) => e.field)).toContain(
-      "plannedStart",
-    );
+    expect(
+      assess({
+        plannedStart: new Date("2026-11-24T09:00:00.000Z"),
+        expectedReturn: new Date("2026-11-24T10:30:00.000Z"),
+      }).errors.map((e) => e.field),
+    ).toContain("plannedStart");
   });
 
   it("flags a lone visit for the approver where pairing is advised", () => {
