@@ -34,6 +34,7 @@ async function main(): Promise<number> {
       directory: loadDirectoryFile(config.schoolFile),
       log: consoleLogger,
       kick: () => {},
+      downloads: { publish: () => "" },
     };
     const result = await exportRecords(ctx, "command-line", values.from, values.to);
     if (!result.ok) {

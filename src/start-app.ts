@@ -11,6 +11,7 @@ import type { Config } from "./config/load-config.js";
 import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import type { Platform } from "./domain/school-directory.js";
+import { DownloadLinks } from "./http/download-links.js";
 import { createHttpServer, HttpRoutes, sendJson } from "./http/http-server.js";
 import { openDatabase } from "./persistence/open-database.js";
 import { createPrismaStore } from "./persistence/prisma-store.js";
@@ -77,9 +78,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     return delivering;
   };
 
+  const clock = options.clock ?? systemClock;
+  const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
   const ctx: AppContext = {
     store,
-    clock: options.clock ?? systemClock,
+    clock,
+    downloads,
     policy,
     directory,
     log,
@@ -89,6 +93,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   };
 
   const routes = new HttpRoutes();
+  downloads.register(routes);
   routes.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok", db: store.kind }));
   const adapters: PlatformAdapter[] = [];
   for (const factory of options.adapters ?? []) {

@@ -3,6 +3,16 @@ import type { Policy } from "../domain/policy.js";
 import type { Directory } from "../domain/school-directory.js";
 import type { Store } from "./ports.js";
 
+/** Publishes a file behind a short-lived link (see src/http/download-links.ts). */
+export interface Downloads {
+  publish(
+    filename: string,
+    contentType: string,
+    body: string,
+    audit: { visitId: null; actorId: string; actor: string; platform: "slack" | "teams" | "console" | "system" },
+  ): string;
+}
+
 export interface Logger {
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
@@ -19,6 +29,7 @@ export interface AppContext {
   log: Logger;
   /** Asks the outbox to deliver now rather than at the next tick. */
   kick(): void;
+  downloads: Downloads;
 }
 
 export const consoleLogger: Logger = {

@@ -115,7 +115,8 @@ export interface Store {
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
   listVisits(query: VisitQuery): Promise<Visit[]>;
-  listAudit(visitId: string): Promise<AuditEntry[]>;
+  /** A visit's audit trail, or with null the school-wide entries (exports, retention). */
+  listAudit(visitId: string | null): Promise<AuditEntry[]>;
   listRecords(visitId: string): Promise<RecordRow[]>;
   appendAudit(entry: AuditInput): Promise<void>;
   /**

@@ -34,6 +34,7 @@ const envSchema = z.object({
   TEAMS_SERVICE_URL: optionalText,
   CONSOLE: z.enum(["on", "off", "auto"]).default("auto"),
   TICK_SECONDS: z.coerce.number().min(1).max(60).default(5),
+  PUBLIC_URL: optionalText.pipe(z.url("must be a URL, e.g. https://homevisit.school.example").optional()),
 });
 
 export interface Config {
@@ -53,6 +54,8 @@ export interface Config {
   } | null;
   console: "on" | "off" | "auto";
   tickSeconds: number;
+  /** Where people reach this server (for download links); defaults to http://localhost:PORT. */
+  publicUrl: string;
   /** Why a platform is off, for the start-up summary. */
   notes: string[];
 }
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     teams,
     console: e.CONSOLE,
     tickSeconds: e.TICK_SECONDS,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     notes,
   };
   return Object.freeze(config);
