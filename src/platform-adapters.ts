@@ -1,4 +1,5 @@
+import { createConsoleAdapter } from "./adapters/console/console-adapter.js";
 import type { AdapterFactory } from "./start-app.js";
 
 /** Every chat platform the bot can speak; each returns null when it is not configured. */
-export const platformAdapters: readonly AdapterFactory[] = [];
+export const platformAdapters: readonly AdapterFactory[] = [createConsoleAdapter];
