@@ -147,8 +147,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await retention?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
-      await delivering;
+      // Adapters first: their in-flight handlers may still queue messages.
       for (const adapter of adapters) await adapter.stop?.();
+      await delivering;
       if (!options.store) await store.close();
     },
   };

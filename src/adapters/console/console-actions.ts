@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/app-context.js";
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
+import { errorText } from "../../app/messages/error-text.js";
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import { RECORD_FORM_ID, recordForm, toRecordFormErrors } from "../../app/messages/record-form.js";
 import { formToRequest, REQUEST_FORM_ID, requestForm, toFormErrors } from "../../app/messages/request-form.js";
@@ -18,7 +19,6 @@ import { addMinutes } from "../../domain/clock.js";
 import { DomainError, type Result } from "../../domain/domain-error.js";
 import { findStaff } from "../../domain/school-directory.js";
 import { type Actor, isOnVisit } from "../../domain/visit.js";
-import { errorText } from "../error-text.js";
 import { resolveActor } from "../resolve-actor.js";
 import { ClockRefused, ConsoleClock } from "./console-clock.js";
 import type { ConsoleInbox } from "./console-inbox.js";

@@ -1,6 +1,6 @@
-import { errorText } from "../../adapters/error-text.js";
 import type { Actor } from "../../domain/visit.js";
 import type { AppContext } from "../app-context.js";
+import { errorText } from "../messages/error-text.js";
 import type { NeutralMessage } from "../messages/neutral-message.js";
 import { cancelVisit } from "./cancel-visit.js";
 import { describeMyVisits, listUpcomingVisits } from "./list-visits.js";

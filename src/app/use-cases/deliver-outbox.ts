@@ -5,6 +5,7 @@ import { type ChatDelivery, DeliveryError, type OutboxRow, type ResolvedTarget }
 
 const LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
+const PERMANENT_RETRY_MS = 5 * 60_000;
 
 export interface DeliveryReport {
   delivered: number;
@@ -30,10 +31,15 @@ export async function deliverOutbox(
     } catch (error) {
       report.failed++;
       const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-      const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts - 1, 6));
+      // A setup problem (channel not found, person without a platform id) cannot fix itself:
+      // keep the message, try again slowly, and say loudly what needs fixing.
+      const permanent = error instanceof DeliveryError && !error.retryable;
+      const backoff = permanent ? PERMANENT_RETRY_MS : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts - 1, 6));
       const wait = Math.max(retryAfter ?? 0, backoff);
       const message = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof NotYet))
+      if (permanent)
+        ctx.log.error(`delivery to ${row.platform} cannot succeed until the setup is fixed: ${message}`, { outbox: row.id });
+      else if (!(error instanceof NotYet))
         ctx.log.warn(`delivery to ${row.platform} failed, retrying in ${wait} ms`, { message, outbox: row.id });
       await ctx.store.markFailed(row.id, message, new Date(ctx.clock.now().getTime() + wait));
     }

@@ -5,6 +5,8 @@ import { newVisitId } from "../../domain/visit-id.js";
 import { assessRequest, parseVisitRequest } from "../../domain/visit-request.js";
 import type { AppContext } from "../app-context.js";
 import { approvalCard } from "../messages/approval-card.js";
+import { visitLabel } from "../messages/visit-details.js";
+import { notice } from "../messages/visit-messages.js";
 
 export type RequestOutcome = { ok: true; visit: Visit } | { ok: false; errors: FieldError[] };
 
@@ -57,6 +59,12 @@ export async function requestVisit(ctx: AppContext, actor: Actor, input: unknown
           target: { kind: "channel", role: "approvals" },
           message: approvalCard(visit, actor.name),
           refKey: "approval_card",
+        },
+        {
+          visitId: visit.id,
+          platform: visit.platform,
+          target: { kind: "dm", staffId: actor.staffId },
+          message: notice(`Home visit ${visitLabel(visit)} was sent for approval. You will hear here when it is decided.`),
         },
       ],
       now,

@@ -1,4 +1,4 @@
-import type { DomainError, DomainErrorCode } from "../domain/domain-error.js";
+import type { DomainError, DomainErrorCode } from "../../domain/domain-error.js";
 
 /**
  * The one place a DomainError becomes words for a person. Most codes carry a message written for

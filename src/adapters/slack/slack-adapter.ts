@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger, LogLevel, webApi } from "@slack/bolt";
+import { type AppContext, type Logger as AppLogger, silentLogger } from "../../app/app-context.js";
+import type { AdapterFactory, PlatformAdapter } from "../../start-app.js";
+import { registerActions } from "./handle-actions.js";
+import { registerCommand } from "./handle-command.js";
+import { registerMessages } from "./handle-messages.js";
+import { registerViews } from "./handle-views.js";
+import { recordFormWiring } from "./record-form-wiring.js";
+import { SeenEvents } from "./seen-events.js";
+import { createSlackDelivery } from "./slack-delivery.js";
+import { isSignedBySlack } from "./verify-signature.js";
+
+/** Slash commands, interactivity and events all arrive here (see manifests/slack/manifest.yaml). */
+export const SLACK_EVENTS_PATH = "/slack/events";
+const DEFAULT_API_URL = "https://slack.com/api/";
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+export interface SlackAdapter extends PlatformAdapter {
+  platform: "slack";
+  /** Resolves once every request being handled now has finished (tests, benchmarks, shutdown). */
+  settled(): Promise<void>;
+}
+
+/**
+ * The Slack side of the bot, on the app's own HTTP server: Bolt does the parsing and routing, we
+ * check the signature first (rejecting stale and future timestamps), and hand nothing to Bolt's
+ * own server. Off (null) without SLACK_BOT_TOKEN.
+ */
+export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }) => {
+  const settings = config.slack;
+  if (!settings) return null;
+
+  const clientOptions = slackClientOptions(settings.apiUrl, ctx.log);
+  const identity = await whoAmI(new webApi.WebClient(settings.token, clientOptions), ctx);
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret,
+    endpoints: [SLACK_EVENTS_PATH],
+    logger: boltLogger(ctx.log),
+    processBeforeResponse: false,
+  });
+  // Passing the bot's ids stops Bolt calling auth.test on its own (unawaited: a crash if Slack is unreachable).
+  const app = new App({
+    token: settings.token,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    receiver,
+    logger: boltLogger(ctx.log),
+    clientOptions,
+    convoStore: false,
+  });
+
+  // Bolt answers Slack (ack) before a handler finishes; keep each unfinished request, so tests,
+  // benchmarks and shutdown can wait for the work behind the answer.
+  const inFlight = new Set<Promise<unknown>>();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const work = processEvent(event);
+    inFlight.add(work);
+    void work.catch(() => {}).finally(() => inFlight.delete(work));
+    return work;
+  };
+  app.error(async (error) => {
+    ctx.log.error("slack: a handler failed", { error: String(error) });
+  });
+
+  const record = recordFormWiring(ctx);
+  registerCommand(app, ctx);
+  registerActions(app, ctx, record.buttons);
+  registerViews(app, ctx, record.views);
+  registerMessages(app, ctx, new SeenEvents(), identity.botUserId);
+
+  routes.add("POST", SLACK_EVENTS_PATH, (req, res) => receive(req, res, receiver, settings.signingSecret));
+
+  const settled = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+  const adapter: SlackAdapter = {
+    platform: "slack",
+    delivery: createSlackDelivery(app.client),
+    settled,
+    stop: settled,
+  };
+  return adapter;
+};
+
+/**
+ * The outbox retries with backoff and honours Retry-After itself, so the Web API client never
+ * waits or retries: a 429 fails at once with its Retry-After, a 5xx after one attempt.
+ */
+export function slackClientOptions(apiUrl: string | undefined, log: AppLogger = silentLogger): webApi.WebClientOptions {
+  return {
+    slackApiUrl: apiUrl ?? DEFAULT_API_URL,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: boltLogger(log),
+  };
+}
+
+/** Checks the signature before Bolt sees anything; a bad or stale one is a 401 and nothing runs. */
+async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTPReceiver, signingSecret: string): Promise<void> {
+  let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
+  try {
+    buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT);
+  } catch (error) {
+    res.writeHead(isRawBodyError(error) && error.statusCode === 413 ? 413 : 400).end();
+    return;
+  }
+  const raw = buffered.rawBody.toString("utf8");
+  const form = (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+  if (!isSignedBySlack(req.headers, raw, signingSecret)) {
+    // Slack's certificate check is unsigned and carries no command; it only needs a 200.
+    const sslCheck = form && new URLSearchParams(raw).get("ssl_check") === "1";
+    res.writeHead(sslCheck ? 200 : 401).end();
+    return;
+  }
+  // Bolt recognises forms only by this exact header (a "; charset=…" would be read as JSON).
+  if (form) buffered.headers["content-type"] = "application/x-www-form-urlencoded";
+  receiver.requestListener(buffered, res);
+}
+
+/** The bot's own ids, so Bolt can ignore our own messages; Slack being down must not stop the app. */
+async function whoAmI(client: webApi.WebClient, ctx: AppContext): Promise<{ botId?: string; botUserId?: string }> {
+  try {
+    const auth = await client.auth.test();
+    return { botId: auth.bot_id, botUserId: auth.user_id };
+  } catch (error) {
+    ctx.log.error("slack: auth.test failed; check SLACK_BOT_TOKEN (messages wait in the outbox meanwhile)", {
+      error: String(error),
+    });
+    return { botId: "B_UNKNOWN", botUserId: "U_UNKNOWN" };
+  }
+}
+
+function boltLogger(log: AppLogger): Logger {
+  let level = LogLevel.WARN;
+  let name = "bolt";
+  const text = (parts: unknown[]) => `slack (${name}): ${parts.map(String).join(" ")}`;
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...parts: unknown[]) => log.warn(text(parts)),
+    error: (...parts: unknown[]) => log.error(text(parts)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: (next: string) => {
+      name = next;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the bot made to Slack: a Web API method, or a POST to a response_url. */
+export interface SlackCall {
+  method: string;
+  /** Form fields, with blocks / view / attachments parsed from their JSON strings; or the JSON body. */
+  params: Record<string, unknown>;
+  /** The request as sent on the wire. */
+  raw: string;
+  /** The parsed request as text, for "this never appears anywhere" checks. */
+  content: string;
+  /** What the stub answered (e.g. the ts of a posted message). */
+  response?: Record<string, unknown>;
+}
+
+export interface CannedFailure {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+export interface SlackApiStub {
+  /** Base for SLACK_API_URL, ending in /api/. */
+  url: string;
+  /** A response_url the bot can POST to; calls arrive as method "response_url". */
+  responseUrl(id?: string): string;
+  calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /** Waits until a call matching `match` has arrived (Bolt handlers run after the HTTP ack). */
+  waitFor(match: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
+  /** The next call to `method` (matching `when`, if given) fails with this answer. */
+  failNext(method: string, failure: CannedFailure, when?: (params: Record<string, unknown>) => boolean): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const BOT = { userId: "U0BOT0000", botId: "B0BOT0000", teamId: "T0SCHOOL1" };
+
+const JSON_FIELDS = new Set(["blocks", "view", "attachments", "metadata"]);
+
+/** A local stand-in for slack.com/api: records every call and answers like Slack does. */
+export async function startSlackApiStub(): Promise<SlackApiStub> {
+  const calls: SlackCall[] = [];
+  const failures: { method: string; failure: CannedFailure; when?: (params: Record<string, unknown>) => boolean }[] = [];
+  let counter = 100;
+  const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
+
+  const answer = (method: string, params: Record<string, unknown>): Record<string, unknown> => {
+    const channel = typeof params.channel === "string" ? params.channel : "";
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://school.slack.com/",
+          team: "School",
+          team_id: BOT.teamId,
+          user_id: BOT.userId,
+          bot_id: BOT.botId,
+        };
+      case "chat.postMessage":
+        // Posting to a user id lands in the bot's DM with them, which has its own D… id.
+        return { ok: true, channel: channel.startsWith("U") ? `D${channel.slice(1)}` : channel, ts: nextTs() };
+      case "chat.update":
+        return { ok: true, channel, ts: params.ts };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: nextTs() };
+      case "views.open":
+      case "views.update":
+      case "views.push":
+        return { ok: true, view: { id: `V${++counter}` } };
+      default:
+        return { ok: true };
+    }
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const raw = await readAll(req);
+    const path = new URL(req.url ?? "/", "http://stub").pathname;
+    const method = path.startsWith("/api/") ? path.slice("/api/".length) : "response_url";
+    const params = parse(raw, req.headers["content-type"] ?? "");
+    if (method === "response_url") params.url = path;
+    const call: SlackCall = { method, params, raw, content: JSON.stringify(params) };
+    const index = failures.findIndex((f) => f.method === method && (!f.when || f.when(params)));
+    const failure = index >= 0 ? failures.splice(index, 1)[0]?.failure : undefined;
+    if (failure) {
+      call.response = failure.body ?? { ok: false, error: "internal_error" };
+      calls.push(call);
+      res.writeHead(failure.status ?? 200, { "content-type": "application/json", ...failure.headers });
+      res.end(JSON.stringify(call.response));
+      return;
+    }
+    call.response = method === "response_url" ? { ok: true } : answer(method, params);
+    calls.push(call);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(call.response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${base}/api/`,
+    responseUrl: (id = "r1") => `${base}/respond/${id}`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    waitFor: async (match, timeoutMs = 5000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = calls.find(match);
+        if (found) return found;
+        if (Date.now() > until) throw new Error(`no matching Slack call within ${timeoutMs} ms; got ${summary(calls)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    failNext: (method, failure, when) => {
+      failures.push({ method, failure, when });
+    },
+    reset: () => {
+      calls.length = 0;
+      failures.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parse(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes("application/json")) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  }
+  return out;
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function summary(calls: readonly SlackCall[]): string {
+  return (
+    calls.map((call) => `${call.method}${call.params.channel ? `(${String(call.params.channel)})` : ""}`).join(", ") || "none"
+  );
+}
