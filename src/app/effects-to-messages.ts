@@ -58,11 +58,12 @@ function messagesFor(visit: Visit, effect: SafetyEffect, directory: Directory): 
     case "escalation_step":
       return toTargets(effect.targets, (recipient) => escalationMessage(visit, effect, recipient), true);
     case "code_word_alert":
+      // Never to the pair's own phones, even if one of them holds a notified role: the alarm is silent.
       return toTargets(
         ["alerts", ...visit.policy.escalation.codeWordNotify],
         () => emergencyPack(visit, `CODE WORD used by ${nameOf(visit, effect.by)}`),
         true,
-      );
+      ).filter((m) => !(m.target.kind === "dm" && visitingStaff(visit).includes(m.target.staffId)));
     case "ladder_stood_down":
       return toTargets(
         effect.reached,

@@ -128,6 +128,8 @@ export interface Store {
   claimOutbox(now: Date, limit: number, leaseMs: number, owner: string): Promise<OutboxRow[]>;
   markDelivered(id: string, ref: MessageRef, now: Date): Promise<void>;
   markFailed(id: string, error: string, retryAt: Date): Promise<void>;
+  /** A message that cannot be delivered as things are set up: kept, retried slowly, reported. */
+  markUndeliverable(id: string, error: string, retryAt: Date): Promise<void>;
   /** Finds the visit whose message (e.g. its thread) has `field` = `value` on a platform. */
   findVisitByMessageRef(platform: Platform, refKey: string, field: string, value: string): Promise<Visit | null>;
   getMessageRef(visitId: string | null, platform: Platform, refKey: string): Promise<MessageRef | null>;

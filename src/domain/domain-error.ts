@@ -1,5 +1,5 @@
 /**
- * Stable error codes. Adapters turn each into words once (src/adapters/error-text.ts);
+ * Stable error codes. Adapters turn each into words once (src/app/messages/error-text.ts);
  * acceptance tests and logs rely on the codes, never on the wording.
  */
 export type DomainErrorCode =

@@ -45,6 +45,8 @@ async function openPostgres(url: string): Promise<Database> {
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection dropped by the server (restart, DROP DATABASE) must not crash the process.
+  pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

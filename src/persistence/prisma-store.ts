@@ -58,6 +58,12 @@ export function createPrismaStore(db: Database): Store {
         data: { state: "delivered", deliveredAt: now, deliveredRef: json(ref), lastError: null },
       });
     },
+    markUndeliverable: async (id, error, retryAt) => {
+      await prisma.outbox.update({
+        where: { id },
+        data: { state: "undeliverable", lastError: error.slice(0, 1000), nextAttemptAt: retryAt },
+      });
+    },
     markFailed: async (id, error, retryAt) => {
       await prisma.outbox.update({
         where: { id },
@@ -194,10 +200,12 @@ async function processDueTimers(
   while (processed < limit) {
     const claimed = await prisma
       .$transaction(async (tx) => {
+        // Lock the visit with its timer, skipping both if anyone holds either: use cases lock the
+        // visit first, so taking the timer alone here could deadlock against a reply.
         const rows = await tx.$queryRaw<DueTimer[]>`
-          SELECT id, "visitId", "dueAt" FROM "Timer"
-          WHERE state = 'pending' AND "dueAt" <= ${now} AND NOT (id = ANY(${skipped}::text[]))
-          ORDER BY "dueAt" ASC LIMIT 1 FOR UPDATE SKIP LOCKED`;
+          SELECT t.id, t."visitId", t."dueAt" FROM "Timer" t JOIN "Visit" v ON v.id = t."visitId"
+          WHERE t.state = 'pending' AND t."dueAt" <= ${now} AND NOT (t.id = ANY(${skipped}::text[]))
+          ORDER BY t."dueAt" ASC LIMIT 1 FOR UPDATE OF t, v SKIP LOCKED`;
         const timer = rows[0];
         if (!timer) return null;
         try {
@@ -244,7 +252,7 @@ async function claimOutbox(prisma: PrismaClient, now: Date, limit: number, lease
   >`
     UPDATE "Outbox" SET state = 'sending', "nextAttemptAt" = ${leaseUntil}, attempts = attempts + 1, "lastError" = ${`claimed by ${owner}`}
     WHERE id IN (
-      SELECT id FROM "Outbox" WHERE state IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
+      SELECT id FROM "Outbox" WHERE state IN ('pending', 'sending', 'undeliverable') AND "nextAttemptAt" <= ${now}
       ORDER BY seq ASC LIMIT ${limit} FOR UPDATE SKIP LOCKED
     )
     RETURNING id, "visitId", platform, target, message, updates, "refKey", critical, attempts, seq`;

@@ -37,11 +37,16 @@ export async function deliverOutbox(
       const backoff = permanent ? PERMANENT_RETRY_MS : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts - 1, 6));
       const wait = Math.max(retryAfter ?? 0, backoff);
       const message = error instanceof Error ? error.message : String(error);
-      if (permanent)
+      const retryAt = new Date(ctx.clock.now().getTime() + wait);
+      if (permanent) {
+        // Kept and retried slowly, but it no longer holds the ladder back: the next step must reach someone.
         ctx.log.error(`delivery to ${row.platform} cannot succeed until the setup is fixed: ${message}`, { outbox: row.id });
-      else if (!(error instanceof NotYet))
+        await ctx.store.markUndeliverable(row.id, message, retryAt);
+        continue;
+      }
+      if (!(error instanceof NotYet))
         ctx.log.warn(`delivery to ${row.platform} failed, retrying in ${wait} ms`, { message, outbox: row.id });
-      await ctx.store.markFailed(row.id, message, new Date(ctx.clock.now().getTime() + wait));
+      await ctx.store.markFailed(row.id, message, retryAt);
     }
   }
   return report;

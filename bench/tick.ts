@@ -1,0 +1,377 @@
+/**
+ * The safety tick under load: how long one tick takes with 5,000 visits under way and ~1% of their
+ * timers due, how late an escalation step is queued with the cron tick (real clock), and the same
+ * figures for a naive once-a-minute full scan.
+ *
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx -e "import('./bench/tick.ts').then(m => m.runTickBench())"
+ *
+ * Uses a fresh database on that server (dropped afterwards); without TEST_DATABASE_URL or
+ * DATABASE_URL it runs on an in-memory PGlite and says so. Takes well under two minutes.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { type AppContext, silentLogger } from "../src/app/app-context.js";
+import type { NeutralMessage } from "../src/app/messages/neutral-message.js";
+import type { ChatDelivery, MessageRef, ResolvedTarget } from "../src/app/ports.js";
+import { reachIn } from "../src/app/reach.js";
+import { runSafetyTick } from "../src/app/use-cases/run-safety-tick.js";
+import { loadConfig } from "../src/config/load-config.js";
+import { loadPolicyFile } from "../src/config/load-school.js";
+import type { Clock } from "../src/domain/clock.js";
+import { nextStep } from "../src/domain/safety-engine.js";
+import type { Visit } from "../src/domain/visit.js";
+import { activeStatuses } from "../src/domain/visit-lifecycle.js";
+import { parseVisitRequest } from "../src/domain/visit-request.js";
+import { type Database, openDatabase } from "../src/persistence/open-database.js";
+import { createPrismaStore } from "../src/persistence/prisma-store.js";
+import { toVisitData } from "../src/persistence/visit-mapper.js";
+import { type AdapterFactory, startApp } from "../src/start-app.js";
+
+const VISITS = 5_000;
+/** 1% of the visits fall due in each measured tick. */
+const DUE_PER_TICK = 50;
+const MEASURED_TICKS = 5;
+const TARGET_TICK_MS = 200;
+const MINUTE = 60_000;
+
+export interface TickBenchFigures {
+  database: "postgres" | "pglite";
+  visits: number;
+  duePerTick: number;
+  /** One tick with nothing due (the index lookup only). */
+  idleTickMs: number;
+  /** The first tick that does work (cold statement caches). */
+  coldTickMs: number;
+  /** The following ticks, each with DUE_PER_TICK timers due. */
+  tickMs: number[];
+  medianTickMs: number;
+  worstTickMs: number;
+  targetTickMs: number;
+  naiveScan: { loadMs: number; computeMs: number; totalMs: number; latenessBoundS: number };
+  lateness: { tickSeconds: number; samples: number; meanS: number; worstS: number; boundS: number }[];
+}
+
+export async function runTickBench(): Promise<TickBenchFigures> {
+  const started = performance.now();
+  const target = await openBenchDatabase();
+  console.log(`tick bench: ${target.note}`);
+  const store = createPrismaStore(target.db);
+  const policy = loadPolicyFile("policies/default.yaml");
+  try {
+    // A day ahead of the real clock, so the real-clock part below never sees these timers fall due.
+    const T = new Date(Math.ceil((Date.now() + 24 * 60 * MINUTE) / MINUTE) * MINUTE);
+    const fixed = { at: T };
+    const clock: Clock = { now: () => new Date(fixed.at) };
+
+    // 5,000 visits under way; group g (50 visits) misses its check-in at T + g minutes.
+    let t = performance.now();
+    const visits = Array.from({ length: VISITS }, (_, i) => {
+      const group = Math.floor(i / DUE_PER_TICK);
+      return underWay(`HV-B${String(i).padStart(5, "0")}`, policy, new Date(T.getTime() + group * MINUTE));
+    });
+    await insertVisits(target.db, visits);
+    console.log(`tick bench: inserted ${VISITS} visits with timers in ${Math.round(performance.now() - t)} ms`);
+
+    const app = await startApp(benchConfig(5), { store, clock, log: silentLogger, tick: false, adapters: [] });
+    // Deliveries are not part of the tick; a kick would start them in the background and compete.
+    const ctx: AppContext = { ...app.ctx, kick: () => {} };
+
+    fixed.at = new Date(T.getTime() - MINUTE);
+    t = performance.now();
+    const idleProcessed = await runSafetyTick(ctx);
+    const idleTickMs = performance.now() - t;
+    if (idleProcessed !== 0) throw new Error(`expected an idle tick, processed ${idleProcessed}`);
+
+    const tickMs: number[] = [];
+    for (let tick = 0; tick < MEASURED_TICKS; tick++) {
+      fixed.at = new Date(T.getTime() + tick * MINUTE);
+      t = performance.now();
+      const processed = await runSafetyTick(ctx);
+      tickMs.push(performance.now() - t);
+      if (processed !== DUE_PER_TICK)
+        throw new Error(`tick ${tick}: expected ${DUE_PER_TICK} due timers, processed ${processed}`);
+    }
+    const [coldTickMs = 0, ...warm] = tickMs;
+    const sorted = [...warm].sort((a, b) => a - b);
+    const medianTickMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const worstTickMs = Math.max(...warm);
+
+    // The naive alternative: every minute, load every visit under way and ask the engine about each.
+    fixed.at = new Date(T.getTime() + 30 * MINUTE);
+    t = performance.now();
+    const all = await store.listVisits({ statuses: activeStatuses, limit: VISITS * 2 });
+    const loadMs = performance.now() - t;
+    t = performance.now();
+    const reach = reachIn(app.ctx.directory);
+    let wouldAct = 0;
+    for (const visit of all) if (nextStep(visit, fixed.at, reach).effects.length > 0) wouldAct++;
+    const computeMs = performance.now() - t;
+    if (all.length !== VISITS) throw new Error(`naive scan loaded ${all.length} visits`);
+    await app.stop();
+
+    // Real clock: the cron tick at 5 s and at 1 s; steps due at points spread over one tick period.
+    const lateness: TickBenchFigures["lateness"] = [];
+    for (const tickSeconds of [5, 1]) lateness.push(await measureLateness(store, target.db, policy, tickSeconds));
+
+    const figures: TickBenchFigures = {
+      database: target.db.kind,
+      visits: VISITS,
+      duePerTick: DUE_PER_TICK,
+      idleTickMs: round(idleTickMs),
+      coldTickMs: round(coldTickMs),
+      tickMs: tickMs.map((n) => round(n)),
+      medianTickMs: round(medianTickMs),
+      worstTickMs: round(worstTickMs),
+      targetTickMs: TARGET_TICK_MS,
+      naiveScan: { loadMs: round(loadMs), computeMs: round(computeMs), totalMs: round(loadMs + computeMs), latenessBoundS: 60 },
+      lateness,
+    };
+    printTable(figures, wouldAct);
+    console.log(`tick bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return figures;
+  } finally {
+    await store.close();
+    await target.drop();
+  }
+}
+
+/** Measures, with the real clock and the real cron, how long after its due time a step is queued. */
+async function measureLateness(
+  store: ReturnType<typeof createPrismaStore>,
+  db: Database,
+  policy: ReturnType<typeof loadPolicyFile>,
+  tickSeconds: number,
+): Promise<TickBenchFigures["lateness"][number]> {
+  const samples = 10;
+  const periodMs = tickSeconds * 1000;
+  const app = await startApp(benchConfig(tickSeconds), { store, log: silentLogger, adapters: [nullChat] });
+  try {
+    // Due at 50 ms after a cron firing (the worst case) and then every tenth of a period after it.
+    const firstBoundary = Math.ceil((Date.now() + 2 * periodMs) / periodMs) * periodMs;
+    const dueTimes = Array.from({ length: samples }, (_, k) => new Date(firstBoundary + 50 + (k * periodMs) / samples));
+    const tag = randomBytes(3).toString("hex").toUpperCase();
+    const visits = dueTimes.map((due, k) => underWay(`HV-L${tag}${tickSeconds}${k}`, policy, due));
+    await insertVisits(db, visits);
+    const ids = visits.map((visit) => visit.id);
+    const deadline = Date.now() + 4 * periodMs + 20_000;
+    let rows: { visitId: string; queuedAt: Date }[] = [];
+    while (Date.now() < deadline) {
+      await sleep(100);
+      rows = await db.prisma.$queryRawUnsafe<{ visitId: string; queuedAt: Date }[]>(
+        `SELECT "visitId", min("createdAt") AS "queuedAt" FROM "Outbox" WHERE "visitId" = ANY($1::text[]) GROUP BY "visitId"`,
+        ids,
+      );
+      if (rows.length === samples) break;
+    }
+    if (rows.length !== samples) throw new Error(`only ${rows.length} of ${samples} escalations were queued in time`);
+    const late = rows.map((row) => {
+      const due = dueTimes[ids.indexOf(row.visitId)] as Date;
+      return (new Date(row.queuedAt).getTime() - due.getTime()) / 1000;
+    });
+    return {
+      tickSeconds,
+      samples,
+      meanS: round(late.reduce((sum, s) => sum + s, 0) / late.length, 2),
+      worstS: round(Math.max(...late), 2),
+      boundS: tickSeconds,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+function printTable(f: TickBenchFigures, wouldAct: number): void {
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const rows: [string, string, string][] = [
+    [`one tick, ${f.visits} under way, nothing due`, ms(f.idleTickMs), ""],
+    [`one tick, ${f.duePerTick} due (1%), first (cold)`, ms(f.coldTickMs), `≤ ${f.targetTickMs} ms`],
+    [
+      `one tick, ${f.duePerTick} due (1%), median of ${f.tickMs.length - 1}`,
+      `${ms(f.medianTickMs)} (worst ${ms(f.worstTickMs)})`,
+      `≤ ${f.targetTickMs} ms ${f.worstTickMs <= f.targetTickMs ? "✓" : "✗"}`,
+    ],
+    [
+      `naive scan: load ${f.visits} + nextStep each`,
+      `${ms(f.naiveScan.totalMs)} (load ${ms(f.naiveScan.loadMs)}, engine ${ms(f.naiveScan.computeMs)}; ${wouldAct} would act)`,
+      "every 60 s",
+    ],
+    ...f.lateness.map((l): [string, string, string] => [
+      `escalation lateness, cron tick ${l.tickSeconds} s (n=${l.samples}, real clock)`,
+      `worst ${l.worstS.toFixed(2)} s, mean ${l.meanS.toFixed(2)} s`,
+      `≤ ${l.boundS} s + one tick`,
+    ]),
+    ["escalation lateness, naive once-a-minute scan", `up to 60 s + ${ms(f.naiveScan.totalMs)}`, "≤ 60 s + one scan"],
+  ];
+  const widths = [0, 1, 2].map((c) =>
+    Math.max(...rows.map((r) => r[c]?.length ?? 0), ["measure", "figure", "target"][c]?.length ?? 0),
+  );
+  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
+  console.log(`\nsafety tick on ${f.database}\n`);
+  console.log(line(["measure", "figure", "target"]));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log("");
+}
+
+/** A visit under way whose check-in is missed (grace over) exactly at `missedAt`; no prompt pending. */
+function underWay(id: string, policy: ReturnType<typeof loadPolicyFile>, missedAt: Date): Visit {
+  const parsed = parseVisitRequest({
+    pupil: { name: "Jamie Lee Smith", misId: "A123" },
+    address: "12 Orchard Way, Salford M5 4AB",
+    purposeId: "attendance",
+    plannedStart: new Date(missedAt.getTime() - 30 * MINUTE),
+    durationMinutes: 45,
+    expectedReturn: new Date(missedAt.getTime() + 120 * MINUTE),
+    lead: { staffId: "e.walsh", name: "Erin Walsh", mobile: "07700 900105" },
+    second: { staffId: "f.nowak", name: "Filip Nowak", mobile: "07700 900106" },
+    vehicle: { make: "Ford", model: "Focus", colour: "Blue", registration: "AB12 CDE" },
+    parentsTold: true,
+  });
+  if (!parsed.ok) throw new Error(`bench request does not parse: ${JSON.stringify(parsed.errors)}`);
+  const { codeWord: _codeWord, ...request } = parsed.value;
+  const { intervalMinutes, graceMinutes } = policy.checkIns;
+  const left = new Date(missedAt.getTime() - (intervalMinutes + graceMinutes) * MINUTE);
+  const due = new Date(left.getTime() + intervalMinutes * MINUTE);
+  return {
+    id,
+    status: "under_way",
+    version: 0,
+    platform: "console",
+    requesterId: "e.walsh",
+    request,
+    codeWordHash: "",
+    warnings: [],
+    policy,
+    policyVersion: policy.version,
+    decision: { outcome: "approved", by: { staffId: "a.okafor", name: "Ada Okafor" }, at: left.toISOString() },
+    progress: {
+      expectedReturn: request.expectedReturn.toISOString(),
+      threadOpenedAt: left.toISOString(),
+      leftSchoolAt: left.toISOString(),
+      lastCheckIn: { at: left.toISOString(), by: "e.walsh", place: "leaving school" },
+      promptedFor: due.toISOString(),
+    },
+    messageRefs: { "console:thread": { channel: "visits", ts: `thread-${id}` } },
+    createdAt: left,
+    hasRecord: false,
+  };
+}
+
+/** Bulk insert (visits and their safety timers) in a few statements, far faster than one create per row. */
+async function insertVisits(db: Database, visits: readonly Visit[]): Promise<void> {
+  const reach = () => true;
+  for (let i = 0; i < visits.length; i += 500) {
+    const batch = visits.slice(i, i + 500);
+    const now = new Date().toISOString();
+    const rows = batch.map((visit) => ({
+      id: visit.id,
+      version: visit.version,
+      ...toVisitData(visit),
+      messageRefs: visit.messageRefs,
+      createdAt: visit.createdAt,
+      updatedAt: now,
+    }));
+    const timers = batch.map((visit) => ({
+      id: `${visit.id}:safety`,
+      visitId: visit.id,
+      dueAt: nextStep(visit, visit.createdAt, reach).nextAt,
+    }));
+    await db.prisma.$transaction([
+      db.prisma.$executeRawUnsafe(
+        `INSERT INTO "Visit" (id, status, version, platform, "requesterId", "leadStaffId", "secondStaffId", "pupilInitials",
+           "plannedStart", "expectedReturn", request, "codeWordHash", warnings, "policyVersion", "policySnapshot", decision,
+           progress, "messageRefs", "createdAt", "updatedAt")
+         SELECT id, status, version, platform, "requesterId", "leadStaffId", "secondStaffId", "pupilInitials",
+           "plannedStart", "expectedReturn", request, "codeWordHash", warnings, "policyVersion", "policySnapshot", decision,
+           progress, "messageRefs", "createdAt", "updatedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, version int, platform text, "requesterId" text,
+           "leadStaffId" text, "secondStaffId" text, "pupilInitials" text, "plannedStart" timestamptz,
+           "expectedReturn" timestamptz, request jsonb, "codeWordHash" text, warnings jsonb, "policyVersion" text,
+           "policySnapshot" jsonb, decision jsonb, progress jsonb, "messageRefs" jsonb, "createdAt" timestamptz,
+           "updatedAt" timestamptz)`,
+        JSON.stringify(rows),
+      ),
+      db.prisma.$executeRawUnsafe(
+        `INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state)
+         SELECT id, "visitId", 'safety', "dueAt", 'pending'
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "visitId" text, "dueAt" timestamptz)`,
+        JSON.stringify(timers),
+      ),
+    ]);
+  }
+  await db.prisma.$executeRawUnsafe(`ANALYZE "Visit"; `).catch(() => {});
+  await db.prisma.$executeRawUnsafe(`ANALYZE "Timer"`).catch(() => {});
+}
+
+/** A chat platform that accepts everything instantly, so deliveries never hold the ladder. */
+const nullChat: AdapterFactory = async () => {
+  let seq = 0;
+  const delivery: ChatDelivery = {
+    platform: "console",
+    post: async (target: ResolvedTarget, _message: NeutralMessage): Promise<MessageRef> => ({
+      channel: target.kind === "channel" ? target.channel : `dm:${target.user}`,
+      ts: `${++seq}`,
+    }),
+    update: async (ref: MessageRef) => ref,
+  };
+  return { platform: "console", delivery };
+};
+
+function benchConfig(tickSeconds: number) {
+  return loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "test",
+    POLICY_FILE: "policies/default.yaml",
+    SCHOOL_FILE: "schools/demo.yaml",
+    TICK_SECONDS: String(tickSeconds),
+  });
+}
+
+async function openBenchDatabase(): Promise<{ db: Database; note: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (!base) {
+    const db = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    return {
+      db,
+      note: "no TEST_DATABASE_URL or DATABASE_URL: running on the embedded PGlite (one connection; production figures need PostgreSQL)",
+      drop: async () => {},
+    };
+  }
+  const name = `hv_bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ kind: "postgres", url: url.toString() });
+  return {
+    db,
+    note: `PostgreSQL ${url.host}, fresh database ${name}`,
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: base });
+      await cleanup.connect();
+      // Let the closed pool's connections finish going away first: a FORCE drop that terminates one
+      // still closing reaches a pool whose error listener Prisma has already removed, and that
+      // unhandled 'error' would crash the process.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (rows[0]?.n === 0) break;
+        await sleep(100);
+      }
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
+
+/** One call the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  method: "POST" | "PUT" | string;
+  path: string;
+  /** The conversation id as it was in the URL (with `;messageid=` for a thread reply). */
+  conversation: string;
+  /** PUT: the activity updated. */
+  activityId?: string;
+  /** True for POST /v3/conversations (opening a 1:1 chat). */
+  createsConversation: boolean;
+  body: Record<string, unknown>;
+  authorization?: string;
+  /** What the stub answered. */
+  response: Record<string, unknown>;
+  status: number;
+  /** The first Adaptive Card's content, if any. */
+  card?: Record<string, unknown>;
+  /** Everything the card (or text) shows, for assertions. */
+  text: string;
+}
+
+export interface CannedFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+export interface ConnectorStub {
+  /** The serviceUrl to give the bot (TEAMS_SERVICE_URL) and to put on inbound activities. */
+  url: string;
+  calls: ConnectorCall[];
+  /** Posts and updates of activities (not conversation creation). */
+  messages(): ConnectorCall[];
+  /** Messages to a conversation; a channel id also matches its threads unless `exact`. */
+  to(conversation: string, options?: { exact?: boolean }): ConnectorCall[];
+  /** The next call matching `when` fails with this answer. */
+  failNext(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A local stand-in for the Bot Connector service (smba.trafficmanager.net): records and answers. */
+export async function startConnectorStub(): Promise<ConnectorStub> {
+  const calls: ConnectorCall[] = [];
+  const failures: { when: Parameters<ConnectorStub["failNext"]>[0]; failure: CannedFailure }[] = [];
+  let nextId = 1_790_000_000_000;
+  let nextChat = 0;
+
+  const server: Server = createServer(async (req, res) => {
+    const raw = await readAll(req);
+    const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
+    const method = req.method ?? "GET";
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const match = /^\/v3\/conversations(?:\/(.+?)\/activities(?:\/([^/]+))?)?$/.exec(path);
+    const conversation = match?.[1] ?? "";
+    const createsConversation = !!match && !match[1];
+    const failureIndex = failures.findIndex((f) => f.when({ method, path, conversation }));
+    let status: number;
+    let response: Record<string, unknown>;
+    let headers: Record<string, string> = {};
+    if (failureIndex >= 0) {
+      const failure = failures.splice(failureIndex, 1)[0]?.failure ?? { status: 500 };
+      status = failure.status;
+      response = failure.body ?? { error: { code: "Failed", message: `canned ${failure.status}` } };
+      headers = failure.headers ?? {};
+    } else if (!match) {
+      status = 404;
+      response = { error: { code: "NotFound", message: `no route ${method} ${path}` } };
+    } else if (createsConversation) {
+      status = 201;
+      response = { id: `a:chat-${++nextChat}` };
+    } else if (method === "PUT") {
+      status = 200;
+      response = { id: match[2] };
+    } else {
+      status = 201;
+      response = { id: String(nextId++) };
+    }
+    const card = firstCard(body);
+    calls.push({
+      method,
+      path,
+      conversation,
+      activityId: match?.[2],
+      createsConversation,
+      body,
+      authorization: req.headers.authorization,
+      response,
+      status,
+      card,
+      text: card ? cardText(card) : typeof body.text === "string" ? body.text : "",
+    });
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  const messages = () => calls.filter((c) => !c.createsConversation && c.status < 300);
+  return {
+    url,
+    calls,
+    messages,
+    to: (conversation, options = {}) =>
+      messages().filter((c) =>
+        options.exact ? c.conversation === conversation : c.conversation.split(";")[0] === conversation.split(";")[0],
+      ),
+    failNext: (when, failure) => failures.push({ when, failure }),
+    reset: () => {
+      calls.length = 0;
+      failures.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+function firstCard(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const attachments = body.attachments as { contentType?: string; content?: Record<string, unknown> }[] | undefined;
+  return attachments?.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive")?.content;
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,267 @@
+import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
+import { instantToSchoolTime } from "../../../../src/adapters/teams/school-time.js";
+import { createTeamsAdapter } from "../../../../src/adapters/teams/teams-adapter.js";
+import { startTestApp, type TestApp } from "../../../support/test-app.js";
+import type { TestDatabase } from "../../../support/test-database.js";
+import {
+  CHANNELS,
+  type Conversation,
+  cardActionActivity,
+  messageActivity,
+  PEOPLE,
+  type Person,
+  personalChat,
+  teamInstallActivity,
+  thread,
+} from "./activities.js";
+import type { ChatDriver, Place, Press, RequestValues, StaffKey } from "./chat-driver.js";
+import { type ConnectorCall, type ConnectorStub, startConnectorStub } from "./connector-stub.js";
+
+export const PUPIL = { name: "Jamie Lee Smith", address: "14 Acacia Avenue, Salford M5 4AB" } as const;
+export const CODE_WORD = "pineapple";
+const TIMEZONE = "Europe/London";
+
+/** A request the default policy accepts: a pair, a car, parents told, a code word, 30 minutes from now. */
+export function validRequestValues(overrides: RequestValues = {}): RequestValues {
+  return {
+    pupil_name: PUPIL.name,
+    address: PUPIL.address,
+    purpose: "attendance",
+    planned_start: "2026-11-24T10:30:00.000Z",
+    duration: 45,
+    expected_return: "2026-11-24T11:30:00.000Z",
+    lead_mobile: "07700 900105",
+    second_staff: "f.nowak",
+    vehicle_make: "Ford",
+    vehicle_model: "Fiesta",
+    vehicle_colour: "Blue",
+    vehicle_registration: "AB12 CDE",
+    parents_told: "yes",
+    code_word: CODE_WORD,
+    ...overrides,
+  };
+}
+
+/** Form values → the inputs a Teams card sends back: a datetime is a date input and a time input. */
+export function toCardInputs(values: RequestValues): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if ((key === "planned_start" || key === "expected_return") && typeof value === "string" && value.includes("T")) {
+      const local = instantToSchoolTime(new Date(value), TIMEZONE);
+      inputs[`${key}_date`] = local.date;
+      inputs[`${key}_time`] = local.time;
+    } else inputs[key] = String(value);
+  }
+  return inputs;
+}
+
+export interface Posted {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: invoke responses are checked field by field in tests
+  body: any;
+}
+
+export interface TeamsHarness extends ChatDriver {
+  app: TestApp;
+  stub: ConnectorStub;
+  /** POSTs an activity to /api/messages as Teams would. */
+  post(activity: unknown, headers?: Record<string, string>): Promise<Posted>;
+  say(who: Person, conversation: Conversation, text: string, options?: { mention?: boolean }): Promise<Posted>;
+  /** Presses an Action.Execute button on the message `replyToId` in `conversation`. */
+  invoke(
+    who: Person,
+    conversation: Conversation,
+    replyToId: string | undefined,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<Posted>;
+  /** `homevisit` in the person's 1:1 chat → the form card the bot sent, and where. */
+  openForm(who?: Person): Promise<{ call: ConnectorCall; messageId: string; conversation: Conversation }>;
+  /** The post of a visit's approval card in the approvals channel. */
+  approvalPost(visitId: string): ConnectorCall;
+  /** The root message id of the visit's thread in the visits channel. */
+  threadRoot(visitId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTeamsHarness(
+  options: { db?: TestDatabase; env?: Record<string, string>; install?: boolean } = {},
+): Promise<TeamsHarness> {
+  const stub = await startConnectorStub();
+  const app = await startTestApp(
+    { TEAMS_ALLOW_UNAUTHENTICATED: "true", TEAMS_SERVICE_URL: stub.url, ...options.env },
+    { adapters: [createTeamsAdapter], db: options.db },
+  );
+  const url = stub.url;
+
+  const post = async (activity: unknown, headers: Record<string, string> = {}): Promise<Posted> => {
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const settle = () => app.flush();
+  const visit = async (id: string) => {
+    const found = await app.ctx.store.getVisit(id);
+    if (!found) throw new Error(`no visit ${id}`);
+    return found;
+  };
+  const say = (who: Person, conversation: Conversation, text: string, opts: { mention?: boolean } = {}) =>
+    post(messageActivity(url, who, conversation, text, opts));
+  const invoke = (
+    who: Person,
+    conversation: Conversation,
+    replyToId: string | undefined,
+    verb: string,
+    data: Record<string, unknown>,
+  ) => post(cardActionActivity(url, who, conversation, replyToId, verb, data));
+
+  const openForm = async (who: Person = PEOPLE.requester) => {
+    const conversation = personalChat(who);
+    const before = stub.calls.length;
+    const res = await say(who, conversation, "homevisit");
+    if (res.status !== 200) throw new Error(`homevisit answered ${res.status}`);
+    const call = stub.calls.slice(before).find((c) => c.conversation === conversation.id && c.card);
+    if (!call) throw new Error("the bot sent no form");
+    return { call, messageId: String(call.response.id), conversation };
+  };
+
+  const submitRequest = async (values: RequestValues, as: StaffKey = "requester") => {
+    const who = PEOPLE[as];
+    const form = await openForm(who);
+    const before = new Set((await app.ctx.store.listVisits({})).map((v) => v.id));
+    const res = await invoke(who, form.conversation, form.messageId, "visit_submit", toCardInputs(values));
+    if (res.status !== 200) throw new Error(`submit answered HTTP ${res.status}`);
+    const created = (await app.ctx.store.listVisits({})).find((v) => !before.has(v.id));
+    await settle();
+    return { visit: created, errors: errorsOnCard(res.body?.value) };
+  };
+
+  const approvalPost = (visitId: string) => {
+    const call = stub.to(CHANNELS.approvals, { exact: true }).find((c) => c.method === "POST" && c.text.includes(visitId));
+    if (!call) throw new Error(`no approval card for ${visitId}`);
+    return call;
+  };
+
+  const threadRoot = async (visitId: string) => {
+    const ref = await app.ctx.store.getMessageRef(visitId, "teams", "thread");
+    if (!ref?.id || ref.channel !== CHANNELS.visits) throw new Error(`no thread opened for ${visitId}`);
+    return ref.id;
+  };
+
+  /** Where a button for this visit was last delivered: the approval card, a thread prompt, a DM… */
+  const whereIsButton = (actionId: string, visitId: string, who: Person): { conversation: Conversation; id: string } => {
+    const call = stub
+      .messages()
+      .filter((c) => c.method === "POST" && JSON.stringify(c.card ?? {}).includes(`"verb":"${actionId}"`))
+      .filter((c) => JSON.stringify(c.card ?? {}).includes(visitId))
+      .at(-1);
+    if (!call) return { conversation: personalChat(who), id: "" };
+    const [base, root] = call.conversation.split(";messageid=");
+    const isChannel = call.conversation.startsWith("19:");
+    const id = String(call.response.id);
+    return {
+      conversation: isChannel ? thread(base ?? call.conversation, root ?? id) : { id: call.conversation, type: "personal" },
+      id,
+    };
+  };
+
+  const press = async (as: StaffKey, actionId: string, visitId: string, inputs: Record<string, string> = {}): Promise<Press> => {
+    const who = PEOPLE[as];
+    const where = whereIsButton(actionId, visitId, who);
+    const res = await invoke(who, where.conversation, where.id || undefined, actionId, { visitId, ...inputs });
+    await settle();
+    return readPress(res);
+  };
+
+  const reply = async (as: StaffKey, visitId: string, text: string) => {
+    const root = await threadRoot(visitId);
+    const conversation = thread(CHANNELS.visits, root);
+    const before = stub.calls.length;
+    const res = await say(PEOPLE[as], conversation, text);
+    if (res.status !== 200) throw new Error(`reply answered HTTP ${res.status}`);
+    const told = stub.calls.slice(before).map((c) => c.text);
+    await settle();
+    return told;
+  };
+
+  const delivered = async (place: Place, visitId?: string): Promise<string[]> => {
+    if (place === "thread") {
+      if (!visitId) throw new Error("which visit's thread?");
+      const root = await threadRoot(visitId);
+      return stub.to(`${CHANNELS.visits};messageid=${root}`, { exact: true }).map((c) => c.text);
+    }
+    if (typeof place === "object") {
+      const binding = await app.ctx.store.getChannelBinding("teams", `user:${PEOPLE[place.dm].aad}`);
+      const conversation = binding?.conversation;
+      return conversation ? stub.to(conversation, { exact: true }).map((c) => c.text) : [];
+    }
+    return stub.to(CHANNELS[place]).map((c) => c.text);
+  };
+
+  const harness: TeamsHarness = {
+    platform: "teams",
+    app,
+    stub,
+    post,
+    say,
+    invoke,
+    openForm,
+    approvalPost,
+    threadRoot,
+    settle,
+    visit,
+    submitRequest,
+    async requestVisit(values = validRequestValues(), as = "requester") {
+      const { visit: created, errors } = await submitRequest(values, as);
+      if (!created) throw new Error(`request refused: ${JSON.stringify(errors)}`);
+      return created;
+    },
+    press,
+    reply,
+    delivered,
+    async advance(minutes) {
+      app.clock.advanceMinutes(minutes);
+      await app.tick();
+    },
+    async close() {
+      await app.close();
+      await stub.close();
+    },
+  };
+  if (options.install !== false) {
+    const res = await post(teamInstallActivity(url, PEOPLE.head));
+    if (res.status !== 200) throw new Error(`install answered ${res.status}`);
+  }
+  return harness;
+}
+
+/** Field id → the error text shown under it on a returned form card. */
+export function errorsOnCard(card: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const element = node as Record<string, unknown>;
+    if (element.type === "TextBlock" && typeof element.id === "string" && element.id.endsWith("_error"))
+      errors[element.id.slice(0, -"_error".length)] = String(element.text);
+    for (const key of ["body", "items", "columns"]) if (key in element) walk(element[key]);
+  };
+  walk(card);
+  return errors;
+}
+
+/** An invoke response in the driver's terms. */
+export function readPress(res: Posted): Press {
+  const body = res.body ?? {};
+  if (body.type === "application/vnd.microsoft.card.adaptive") return { accepted: true, text: cardText(body.value) };
+  if (body.type === "application/vnd.microsoft.activity.message") return { accepted: true, text: String(body.value) };
+  return { accepted: false, text: String(body.value?.message ?? ""), code: body.value?.code };
+}
