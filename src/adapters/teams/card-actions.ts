@@ -122,7 +122,9 @@ async function submitRequestForm(t: TeamsContext, actor: Actor, data: CardData, 
       if (earlier) return cardResponse(sentForApproval(earlier));
     }
     const values = readFormValues(form, data, tz(t));
-    const outcome = await requestVisit(t.ctx, actor, formToRequest(values, actor.staffId, t.ctx.directory));
+    const outcome = await requestVisit(t.ctx, actor, formToRequest(values, actor.staffId, t.ctx.directory), {
+      confirmByMessage: false,
+    });
     if (!outcome.ok) {
       const errors = toFormErrors(outcome.errors);
       if (values.code_word && !errors.code_word) errors.code_word = "Type your code word again: it is never kept on the card.";

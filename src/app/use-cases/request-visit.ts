@@ -14,7 +14,20 @@ export type RequestOutcome = { ok: true; visit: Visit } | { ok: false; errors: F
  * A member of staff asks to make a home visit: parse the form, check it against the school's
  * policy, save it, and put the approval card in front of the approvers.
  */
-export async function requestVisit(ctx: AppContext, actor: Actor, input: unknown): Promise<RequestOutcome> {
+export interface RequestOptions {
+  /**
+   * Tell the requester by direct message that the request went. Slack's modal closes without a
+   * word, so it needs this; Teams and the console turn the form itself into that confirmation.
+   */
+  confirmByMessage?: boolean;
+}
+
+export async function requestVisit(
+  ctx: AppContext,
+  actor: Actor,
+  input: unknown,
+  options: RequestOptions = {},
+): Promise<RequestOutcome> {
   const parsed = parseVisitRequest(input);
   if (!parsed.ok) return parsed;
   const now = ctx.clock.now();
@@ -60,12 +73,16 @@ export async function requestVisit(ctx: AppContext, actor: Actor, input: unknown
           message: approvalCard(visit, actor.name),
           refKey: "approval_card",
         },
-        {
-          visitId: visit.id,
-          platform: visit.platform,
-          target: { kind: "dm", staffId: actor.staffId },
-          message: notice(`Home visit ${visitLabel(visit)} was sent for approval. You will hear here when it is decided.`),
-        },
+        ...(options.confirmByMessage === false
+          ? []
+          : [
+              {
+                visitId: visit.id,
+                platform: visit.platform,
+                target: { kind: "dm" as const, staffId: actor.staffId },
+                message: notice(`Home visit ${visitLabel(visit)} was sent for approval. You will hear here when it is decided.`),
+              },
+            ]),
       ],
       now,
     );
