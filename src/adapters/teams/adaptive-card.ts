@@ -1,6 +1,6 @@
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
 import type { Action, Block, FormField, NeutralForm, NeutralMessage, Tone } from "../../app/messages/neutral-message.js";
-import { instantToSchoolTime } from "./school-time.js";
+import { instantToSchoolTime } from "../../domain/school-wall-clock.js";
 
 /**
  * NeutralMessage and NeutralForm as Adaptive Cards 1.5, the version Teams renders on desktop,

@@ -1,7 +1,7 @@
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
+import { schoolTimeToInstant } from "../../domain/school-wall-clock.js";
 import type { Conditions } from "../../domain/visit.js";
 import { DECISION_INPUTS } from "./adaptive-card.js";
-import { schoolTimeToInstant } from "./school-time.js";
 
 /** An `Action.Execute` data object: the action's own data plus every input on the card, by id. */
 export type CardData = Record<string, unknown>;

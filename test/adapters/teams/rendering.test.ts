@@ -3,7 +3,7 @@ import { cardText, formCard, markdown, messageCard } from "../../../src/adapters
 import { afterPrefix, parseCommand } from "../../../src/adapters/teams/commands.js";
 import { readConditions, readFormValues } from "../../../src/adapters/teams/form-values.js";
 import { plainText, threadRootId } from "../../../src/adapters/teams/inbound.js";
-import { instantToSchoolTime, schoolTimeToInstant } from "../../../src/adapters/teams/school-time.js";
+import { instantToSchoolTime, schoolTimeToInstant } from "../../../src/domain/school-wall-clock.js";
 import { requestForm } from "../../../src/app/messages/request-form.js";
 import { loadDirectoryFile, loadPolicyFile } from "../../../src/config/load-school.js";
 

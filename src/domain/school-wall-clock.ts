@@ -1,7 +1,7 @@
 /**
- * Adaptive Cards have separate date and time inputs that give the school's wall-clock time
- * ("2026-11-24", "14:30"); the domain wants an instant. These convert both ways in the school's
- * time zone, so a visit typed as 14:30 in London is 14:30 in London whatever the server's zone.
+ * Forms give the school's wall-clock time ("2026-11-24", "14:30": Adaptive Card date and time
+ * inputs, the console's datetime-local); the domain wants an instant. These convert both ways in
+ * the school's time zone, so 14:30 typed in London is 14:30 in London whatever the server's zone.
  */
 
 /** "2026-11-24" + "14:30" in `timezone` → the instant, or null when either part is missing or malformed. */
@@ -32,7 +32,8 @@ function offsetMs(at: Date, timezone: string): number {
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
-function wallParts(at: Date, timezone: string) {
+/** The school's calendar date and clock time of an instant, as numbers. */
+export function wallParts(at: Date, timezone: string) {
   const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone: timezone,
     year: "numeric",
@@ -54,6 +55,6 @@ function wallParts(at: Date, timezone: string) {
   };
 }
 
-function pad(n: number): string {
+export function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
