@@ -1,5 +1,5 @@
 import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
-import { instantToSchoolTime } from "../../../../src/adapters/teams/school-time.js";
+import { instantToSchoolTime } from "../../../../src/domain/school-wall-clock.js";
 import { createTeamsAdapter } from "../../../../src/adapters/teams/teams-adapter.js";
 import { startTestApp, type TestApp } from "../../../support/test-app.js";
 import type { TestDatabase } from "../../../support/test-database.js";
