@@ -47,7 +47,9 @@ async function loadSchemaEngine() {
 }
 
 /** pglite-prisma-adapter 0.7.2 neither awaits scripts nor accepts multi-statement raw SQL. */
-function patchForMigrations(adapter: Record<string, unknown>, pglite: PGlite) {
+function patchForMigrations(adapter: Record<string, unknown>) {
+  // Each adapter has its own PGlite: the shadow database is a separate in-memory instance.
+  const pglite = adapter.client as PGlite;
   adapter.executeScript = async (script: string) => {
     await pglite.exec(script);
   };
@@ -84,8 +86,8 @@ async function createMigration(name: string) {
   const patched = {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => patchForMigrations((await factory.connect()) as never, shadow),
-    connectToShadowDb: async () => patchForMigrations((await factory.connectToShadowDb()) as never, shadow),
+    connect: async () => patchForMigrations((await factory.connect()) as never),
+    connectToShadowDb: async () => patchForMigrations((await factory.connectToShadowDb()) as never),
   };
   const engine = await engineModule.SchemaEngine.new(
     { datamodels: undefined },
