@@ -37,6 +37,16 @@ function messagesFor(visit: Visit, effect: SafetyEffect, directory: Directory): 
     resolveRecipients(visit, targets, directory).map(({ target, recipient }) => out(target, build(recipient), { critical }));
 
   switch (effect.type) {
+    case "approval_reminder":
+      return [
+        out(
+          { kind: "channel", role: "approvals" },
+          notice(
+            `Home visit ${visit.id} has been waiting for approval for ${effect.waitingMinutes} minutes (planned ${when(visit, visit.request.plannedStart)}). Any approver can decide on the card above.`,
+            "warning",
+          ),
+        ),
+      ];
     case "open_thread":
       return [out({ kind: "channel", role: "visits" }, threadOpener(visit), { refKey: "thread" })];
     case "thread_reply":

@@ -8,6 +8,7 @@ import type { LadderReason } from "./visit.js";
 export type SafetyEffect =
   | { type: "thread_reply"; text: string }
   | { type: "open_thread" }
+  | { type: "approval_reminder"; waitingMinutes: number }
   | { type: "prompt_check_in"; due: string; responsibleContact: boolean }
   | { type: "escalation_step"; step: EscalationStep; stepIndex: number; reason: LadderReason; targets: string[] }
   | { type: "ladder_stood_down"; by: string; reached: string[] }

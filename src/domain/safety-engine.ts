@@ -4,7 +4,16 @@ import { classifyHours } from "./school-hours.js";
 import type { LadderReason, LadderState, Visit } from "./visit.js";
 import { staffAway, transition } from "./visit-lifecycle.js";
 
-type DueKind = "open_thread" | "prompt" | "missed" | "overdue" | "ladder_step" | "doorstep_end" | "record_lead" | "record_dsl";
+type DueKind =
+  | "approval_reminder"
+  | "open_thread"
+  | "prompt"
+  | "missed"
+  | "overdue"
+  | "ladder_step"
+  | "doorstep_end"
+  | "record_lead"
+  | "record_dsl";
 
 interface Due {
   kind: DueKind;
@@ -52,6 +61,11 @@ function earliestDue(visit: Visit, reach: Reach): Due | null {
   const candidates: Due[] = [];
   const p = visit.progress;
   const policy = visit.policy;
+  const remindAfter = policy.approval.remindAfterMinutes;
+  if (visit.status === "requested" && remindAfter > 0 && !p.approvalRemindedAt) {
+    // Nobody has decided yet: say so where the approvers are, with how long it has waited.
+    candidates.push({ kind: "approval_reminder", at: addMinutes(visit.createdAt, remindAfter) });
+  }
   if (visit.status === "approved" && !p.threadOpenedAt) {
     // The thread opens on the day: an hour before the planned start, or at once if that has passed.
     candidates.push({ kind: "open_thread", at: addMinutes(visit.request.plannedStart, -THREAD_LEAD_MINUTES) });
@@ -90,7 +104,17 @@ function earliestDue(visit: Visit, reach: Reach): Due | null {
 
 // When two things fall due together, settle the doorstep first, then prompts before misses.
 function order(kind: DueKind): number {
-  return ["open_thread", "doorstep_end", "prompt", "missed", "overdue", "ladder_step", "record_lead", "record_dsl"].indexOf(kind);
+  return [
+    "approval_reminder",
+    "open_thread",
+    "doorstep_end",
+    "prompt",
+    "missed",
+    "overdue",
+    "ladder_step",
+    "record_lead",
+    "record_dsl",
+  ].indexOf(kind);
 }
 
 /** The next step of the ladder that someone can act on; empty steps are skipped, not waited out. */
@@ -140,6 +164,11 @@ function startLadder(visit: Visit, reason: LadderReason, at: Date): Visit {
 function applyDue(visit: Visit, due: Due, reach: Reach): { visit: Visit; effects: SafetyEffect[] } {
   const p = visit.progress;
   switch (due.kind) {
+    case "approval_reminder":
+      return {
+        visit: { ...visit, progress: { ...p, approvalRemindedAt: due.at.toISOString() } },
+        effects: [{ type: "approval_reminder", waitingMinutes: visit.policy.approval.remindAfterMinutes }],
+      };
     case "open_thread":
       return {
         visit: { ...visit, progress: { ...p, threadOpenedAt: due.at.toISOString() } },

@@ -55,6 +55,8 @@ export interface Progress {
   cancelReason?: string;
   emergency?: { raisedAt: string; kind: "code_word" };
   ladder?: LadderState | null;
+  /** When the approvers were reminded that the request is still waiting. */
+  approvalRemindedAt?: string;
   /** When the visit's thread was opened in the visits channel (on the day). */
   threadOpenedAt?: string;
   /** Reminders already sent for a missing Home Visit Form. */

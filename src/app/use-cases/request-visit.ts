@@ -1,5 +1,6 @@
 import { hashCodeWord } from "../../domain/code-word.js";
 import type { FieldError } from "../../domain/domain-error.js";
+import { nextStep } from "../../domain/safety-engine.js";
 import type { Actor, Visit } from "../../domain/visit.js";
 import { newVisitId } from "../../domain/visit-id.js";
 import { assessRequest, parseVisitRequest } from "../../domain/visit-request.js";
@@ -7,6 +8,7 @@ import type { AppContext } from "../app-context.js";
 import { approvalCard } from "../messages/approval-card.js";
 import { visitLabel } from "../messages/visit-details.js";
 import { notice } from "../messages/visit-messages.js";
+import { reachIn } from "../reach.js";
 
 export type RequestOutcome = { ok: true; visit: Visit } | { ok: false; errors: FieldError[] };
 
@@ -64,6 +66,7 @@ export async function requestVisit(
       action: "requested",
       detail: { warnings: assessment.warnings.map((w) => w.code), policyVersion: ctx.policy.version },
     });
+    await tx.setSafetyTimer(visit.id, nextStep(visit, now, reachIn(ctx.directory)).nextAt);
     await tx.enqueue(
       [
         {
