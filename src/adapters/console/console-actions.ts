@@ -223,7 +223,14 @@ async function submitForm(
   switch (formId) {
     case REQUEST_FORM_ID: {
       const form = requestForm(ctx.policy, ctx.directory, actor.staffId);
-      const result = await requestVisit(ctx, actor, formToRequest(formValues(form, submitted, tz), actor.staffId, ctx.directory));
+      const result = await requestVisit(
+        ctx,
+        actor,
+        formToRequest(formValues(form, submitted, tz), actor.staffId, ctx.directory),
+        {
+          confirmByMessage: false,
+        },
+      );
       if (!result.ok) return formAgain(form, actor, submitted, toFormErrors(result.errors));
       const warnings = result.visit.warnings.map((w) => `\n⚠️ ${w.text}`).join("");
       const note = `Sent for approval: home visit *${visitLabel(result.visit)}*. You will get a direct message when it is decided.${warnings}`;
