@@ -62,6 +62,15 @@ export function applyReply(visit: Visit, reply: VisitReply, staffId: string, now
     return fail("not-on-visit", "Only the staff on this visit can check in here.", { visitId: visit.id });
   const tz = visit.policy.school.timezone;
   const time = (at: Date) => formatSchoolTime(at, tz).replace(/^.*, /, "");
+  if (visit.status === "emergency" && reply.type !== "help" && reply.type !== "code_word") {
+    // After the code word every reply is answered like a check-in: an error naming the state, or
+    // an "ok" standing the alarm down, could give it away or be typed under duress.
+    return ok({
+      visit,
+      effects: [{ type: "thread_reply", text: checkedInText(now, addMinutes(now, visit.policy.checkIns.intervalMinutes), time) }],
+      action: "reply_during_emergency",
+    });
+  }
 
   switch (reply.type) {
     case "help":
@@ -84,16 +93,6 @@ export function applyReply(visit: Visit, reply: VisitReply, staffId: string, now
       });
     }
     case "ok": {
-      if (visit.status === "emergency") {
-        // After a code word an "ok" may be typed under duress: it never stands the alarm down.
-        return ok({
-          visit,
-          effects: [
-            { type: "thread_reply", text: checkedInText(now, addMinutes(now, visit.policy.checkIns.intervalMinutes), time) },
-          ],
-          action: "checked_in_during_emergency",
-        });
-      }
       if (!staffAway(visit)) return notNow(visit, "check in");
       return ok(checkIn(visit, staffId, now, "checked_in", time));
     }

@@ -78,7 +78,11 @@ export async function confirmStaffSafe(ctx: AppContext, actor: Actor, visitId: s
             promptedFor: undefined,
           },
         },
-        effects: [{ type: "ladder_stood_down", by: actor.name, reached: [...new Set([...(ladder?.reached ?? []), "alerts"])] }],
+        effects: [
+          { type: "ladder_stood_down", by: actor.name, reached: [...new Set([...(ladder?.reached ?? []), "alerts"])] },
+          // An emergency that ends with staff safe ends the visit: its form is asked for now.
+          ...(status === "returned" && visit.status === "emergency" ? [{ type: "request_record" as const }] : []),
+        ],
         actor,
         action: "staff_confirmed_safe",
       });

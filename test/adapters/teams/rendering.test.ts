@@ -3,9 +3,9 @@ import { cardText, formCard, markdown, messageCard } from "../../../src/adapters
 import { afterPrefix, parseCommand } from "../../../src/adapters/teams/commands.js";
 import { readConditions, readFormValues } from "../../../src/adapters/teams/form-values.js";
 import { plainText, threadRootId } from "../../../src/adapters/teams/inbound.js";
-import { instantToSchoolTime, schoolTimeToInstant } from "../../../src/domain/school-wall-clock.js";
 import { requestForm } from "../../../src/app/messages/request-form.js";
 import { loadDirectoryFile, loadPolicyFile } from "../../../src/config/load-school.js";
+import { instantToSchoolTime, schoolTimeToInstant } from "../../../src/domain/school-wall-clock.js";
 
 const policy = loadPolicyFile("policies/default.yaml");
 const directory = loadDirectoryFile("schools/demo.yaml");

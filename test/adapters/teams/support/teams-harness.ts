@@ -1,8 +1,10 @@
 import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
-import { instantToSchoolTime } from "../../../../src/domain/school-wall-clock.js";
 import { createTeamsAdapter } from "../../../../src/adapters/teams/teams-adapter.js";
+import { instantToSchoolTime } from "../../../../src/domain/school-wall-clock.js";
 import { startTestApp, type TestApp } from "../../../support/test-app.js";
 import type { TestDatabase } from "../../../support/test-database.js";
+import type { ChatDriver, FormOutcome, Place, Press, RequestValues, ShownMessage, StaffKey } from "../../shared/chat-driver.js";
+import { validRequestValues } from "../../shared/visit-request.js";
 import {
   CHANNELS,
   type Conversation,
@@ -14,33 +16,11 @@ import {
   teamInstallActivity,
   thread,
 } from "./activities.js";
-import type { ChatDriver, Place, Press, RequestValues, StaffKey } from "./chat-driver.js";
 import { type ConnectorCall, type ConnectorStub, startConnectorStub } from "./connector-stub.js";
 
-export const PUPIL = { name: "Jamie Lee Smith", address: "14 Acacia Avenue, Salford M5 4AB" } as const;
-export const CODE_WORD = "pineapple";
-const TIMEZONE = "Europe/London";
+export { CODE_WORD, PUPIL, validRequestValues } from "../../shared/visit-request.js";
 
-/** A request the default policy accepts: a pair, a car, parents told, a code word, 30 minutes from now. */
-export function validRequestValues(overrides: RequestValues = {}): RequestValues {
-  return {
-    pupil_name: PUPIL.name,
-    address: PUPIL.address,
-    purpose: "attendance",
-    planned_start: "2026-11-24T10:30:00.000Z",
-    duration: 45,
-    expected_return: "2026-11-24T11:30:00.000Z",
-    lead_mobile: "07700 900105",
-    second_staff: "f.nowak",
-    vehicle_make: "Ford",
-    vehicle_model: "Fiesta",
-    vehicle_colour: "Blue",
-    vehicle_registration: "AB12 CDE",
-    parents_told: "yes",
-    code_word: CODE_WORD,
-    ...overrides,
-  };
-}
+const TIMEZONE = "Europe/London";
 
 /** Form values → the inputs a Teams card sends back: a datetime is a date input and a time input. */
 export function toCardInputs(values: RequestValues): Record<string, string> {
@@ -112,13 +92,19 @@ export async function startTeamsHarness(
   };
   const say = (who: Person, conversation: Conversation, text: string, opts: { mention?: boolean } = {}) =>
     post(messageActivity(url, who, conversation, text, opts));
-  const invoke = (
+  /** What each button press was answered with, and where: a card replaced there, or a refusal. */
+  const answers: { conversation: string; body: unknown }[] = [];
+  const invoke = async (
     who: Person,
     conversation: Conversation,
     replyToId: string | undefined,
     verb: string,
     data: Record<string, unknown>,
-  ) => post(cardActionActivity(url, who, conversation, replyToId, verb, data));
+  ) => {
+    const res = await post(cardActionActivity(url, who, conversation, replyToId, verb, data));
+    answers.push({ conversation: conversation.id, body: res.body });
+    return res;
+  };
 
   const openForm = async (who: Person = PEOPLE.requester) => {
     const conversation = personalChat(who);
@@ -153,12 +139,18 @@ export async function startTeamsHarness(
     return ref.id;
   };
 
-  /** Where a button for this visit was last delivered: the approval card, a thread prompt, a DM… */
+  /**
+   * Where a button for this visit was last delivered to this person: the approval card, a thread
+   * prompt, their own 1:1 chat…
+   */
   const whereIsButton = (actionId: string, visitId: string, who: Person): { conversation: Conversation; id: string } => {
+    const own = stub.calls.filter((c) => c.createsConversation && JSON.stringify(c.body).includes(who.aad));
+    const theirs = new Set([personalChat(who).id, ...own.map((c) => String(c.response.id))]);
     const call = stub
       .messages()
       .filter((c) => c.method === "POST" && JSON.stringify(c.card ?? {}).includes(`"verb":"${actionId}"`))
       .filter((c) => JSON.stringify(c.card ?? {}).includes(visitId))
+      .filter((c) => c.conversation.startsWith("19:") || theirs.has(c.conversation))
       .at(-1);
     if (!call) return { conversation: personalChat(who), id: "" };
     const [base, root] = call.conversation.split(";messageid=");
@@ -189,18 +181,66 @@ export async function startTeamsHarness(
     return told;
   };
 
-  const delivered = async (place: Place, visitId?: string): Promise<string[]> => {
+  /** The conversations that make up a place: a channel and its threads, one thread, or someone's 1:1 chats. */
+  const conversationsOf = async (place: Place, visitId?: string): Promise<(conversation: string) => boolean> => {
     if (place === "thread") {
       if (!visitId) throw new Error("which visit's thread?");
-      const root = await threadRoot(visitId);
-      return stub.to(`${CHANNELS.visits};messageid=${root}`, { exact: true }).map((c) => c.text);
+      const root = `${CHANNELS.visits};messageid=${await threadRoot(visitId)}`;
+      return (conversation) => conversation === root;
     }
     if (typeof place === "object") {
-      const binding = await app.ctx.store.getChannelBinding("teams", `user:${PEOPLE[place.dm].aad}`);
-      const conversation = binding?.conversation;
-      return conversation ? stub.to(conversation, { exact: true }).map((c) => c.text) : [];
+      const who = PEOPLE[place.dm];
+      const binding = await app.ctx.store.getChannelBinding("teams", `user:${who.aad}`);
+      const chats = new Set([personalChat(who).id, ...(binding?.conversation ? [binding.conversation] : [])]);
+      return (conversation) => chats.has(conversation);
     }
-    return stub.to(CHANNELS[place]).map((c) => c.text);
+    const channelId = CHANNELS[place];
+    return (conversation) => conversation.split(";")[0] === channelId;
+  };
+  const callsTo = async (place: Place, visitId?: string) => {
+    const inPlace = await conversationsOf(place, visitId);
+    return stub.messages().filter((c) => inPlace(c.conversation));
+  };
+
+  const delivered = async (place: Place, visitId?: string) => (await callsTo(place, visitId)).map((c) => c.text);
+
+  const shown = async (place: Place, visitId?: string): Promise<ShownMessage[]> => {
+    const messages = new Map<string, ShownMessage>();
+    for (const call of await callsTo(place, visitId)) {
+      const edit = call.method === "PUT";
+      const id = String(edit ? call.activityId : call.response.id);
+      const key = `${call.conversation}#${id}`;
+      const earlier = messages.get(key);
+      messages.set(key, { id, text: call.text, edits: edit ? (earlier?.edits ?? 0) + 1 : 0 });
+    }
+    return [...messages.values()];
+  };
+
+  const sentTo = async (place: Place, visitId?: string) => {
+    const inPlace = await conversationsOf(place, visitId);
+    return [
+      ...stub.calls.filter((c) => inPlace(c.conversation)).map((c) => JSON.stringify(c.body)),
+      ...answers.filter((a) => inPlace(a.conversation)).map((a) => JSON.stringify(a.body)),
+    ];
+  };
+
+  const submitRecord = async (as: StaffKey, visitId: string, values: RequestValues): Promise<FormOutcome> => {
+    const who = PEOPLE[as];
+    const where = whereIsButton("record_open", visitId, who);
+    const opened = await invoke(who, where.conversation, where.id || undefined, "record_open", { visitId });
+    const form = readPress(opened);
+    if (!form.accepted) return { saved: false, errors: {}, text: form.text };
+    // The form replaces the card the button was on; its Submit sends the inputs with the form's own data.
+    const submit = findAction(opened.body?.value, "visit_outcome_submit");
+    if (!submit) throw new Error(`record_open answered without a form: ${form.text}`);
+    const res = await invoke(who, where.conversation, where.id || undefined, "visit_outcome_submit", {
+      ...submit.data,
+      ...toCardInputs(values),
+    });
+    await settle();
+    const answer = readPress(res);
+    const errors = errorsOnCard(res.body?.value);
+    return { saved: answer.accepted && Object.keys(errors).length === 0, errors, text: answer.text };
   };
 
   const harness: TeamsHarness = {
@@ -223,7 +263,10 @@ export async function startTeamsHarness(
     },
     press,
     reply,
+    submitRecord,
     delivered,
+    shown,
+    sentTo,
     async advance(minutes) {
       app.clock.advanceMinutes(minutes);
       await app.tick();
@@ -256,6 +299,26 @@ export function errorsOnCard(card: unknown): Record<string, string> {
   };
   walk(card);
   return errors;
+}
+
+/** The Action.Execute with this verb on a card, and the data it sends. */
+export function findAction(card: unknown, verb: string): { data: Record<string, unknown> } | undefined {
+  let found: { data: Record<string, unknown> } | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    const element = node as Record<string, unknown>;
+    if (element.type === "Action.Execute" && element.verb === verb) {
+      found = { data: (element.data ?? {}) as Record<string, unknown> };
+      return;
+    }
+    for (const value of Object.values(element)) walk(value);
+  };
+  walk(card);
+  return found;
 }
 
 /** An invoke response in the driver's terms. */
