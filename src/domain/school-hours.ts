@@ -44,8 +44,8 @@ export function classifyHours(at: Date, policy: Policy): HoursClass {
   return "school_hours";
 }
 
-/** Formats a time for people at the school, e.g. "Mon 3 Nov, 14:05". */
-export function formatSchoolTime(at: Date, timezone: string): string {
+/** Formats a time for people at the school, e.g. "Mon 3 Nov, 14:05" (or "…, 14:05:09"). */
+export function formatSchoolTime(at: Date, timezone: string, options: { seconds?: boolean } = {}): string {
   return new Intl.DateTimeFormat("en-GB", {
     timeZone: timezone,
     weekday: "short",
@@ -53,6 +53,7 @@ export function formatSchoolTime(at: Date, timezone: string): string {
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
+    ...(options.seconds ? { second: "2-digit" as const } : {}),
     hourCycle: "h23",
   }).format(at);
 }

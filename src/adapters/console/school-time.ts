@@ -3,6 +3,7 @@
  * types is wall-clock time at the school. These turn it into an instant and back.
  */
 
+import { formatSchoolTime } from "../../domain/school-hours.js";
 import { instantToSchoolTime, pad, schoolTimeToInstant, wallParts } from "../../domain/school-wall-clock.js";
 
 /** An instant as a datetime-local value at the school, e.g. "2026-11-24T10:30". */
@@ -19,16 +20,7 @@ export function fromSchoolInput(value: string, timezone: string): Date | null {
 
 /** "Tue 24 Nov, 10:05:09": the school's time, with seconds, for the console's clock. */
 export function formatClock(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(at);
+  return formatSchoolTime(at, timezone, { seconds: true });
 }
 
 /** "10:05": the time of day at the school, for message headers. */
