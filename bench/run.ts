@@ -11,4 +11,10 @@ console.log("\n# Safety tick (target: one tick over 5,000 active visits ≤ 200 
 await runTickBench();
 console.log("\n# Slack acknowledgement latency at 50 concurrent requests (target p99 ≤ 100 ms on PostgreSQL)");
 await runSlackAckBench();
+// The same with a new connection for every request: each waits for its TCP set-up too, which on a
+// small machine competes for the CPU with the Web API stand-in and the database.
+await runSlackAckBench({ newConnections: true });
+// The first version of this benchmark, for comparison: the load generator and the Web API stub in
+// the bot's process, where their work delays the bot's answers and their own reading of them.
+await runSlackAckBench({ slackSide: "in-process" });
 process.exit(0);

@@ -46,14 +46,22 @@ export function classifyHours(at: Date, policy: Policy): HoursClass {
 
 /** Formats a time for people at the school, e.g. "Mon 3 Nov, 14:05" (or "…, 14:05:09"). */
 export function formatSchoolTime(at: Date, timezone: string, options: { seconds?: boolean } = {}): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    ...(options.seconds ? { second: "2-digit" as const } : {}),
-    hourCycle: "h23",
-  }).format(at);
+  const key = `${timezone}|${options.seconds ? "s" : ""}`;
+  let formatter = displayFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone: timezone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(options.seconds ? { second: "2-digit" as const } : {}),
+      hourCycle: "h23",
+    });
+    displayFormatters.set(key, formatter);
+  }
+  return formatter.format(at);
 }
+
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();

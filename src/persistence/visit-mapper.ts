@@ -50,6 +50,46 @@ export function toVisitData(visit: Visit) {
   };
 }
 
+/**
+ * A visit's columns as plain JSON-ready values, for raw (bulk) statements. `decision` null means
+ * "leave as it is", as in toVisitData.
+ */
+export function toVisitColumns(visit: Visit) {
+  return {
+    status: visit.status,
+    platform: visit.platform,
+    requesterId: visit.requesterId,
+    leadStaffId: visit.request.lead.staffId,
+    secondStaffId: visit.request.second?.staffId ?? null,
+    pupilInitials: initials(visit.request.pupil.name),
+    plannedStart: visit.request.plannedStart,
+    expectedReturn: new Date(visit.progress.expectedReturn),
+    request: visit.request as unknown,
+    codeWordHash: visit.codeWordHash,
+    warnings: visit.warnings as unknown,
+    policyVersion: visit.policyVersion,
+    policySnapshot: visit.policy as unknown,
+    decision: (visit.decision ?? null) as unknown,
+    progress: visit.progress as unknown,
+  };
+}
+
+/**
+ * The large JSON columns (the ~6 KB policy snapshot above all) that hardly ever change once a visit
+ * exists: an update leaves out those that are as they were read, rather than rewrite them each time.
+ */
+export const LARGE_COLUMNS = ["request", "warnings", "policySnapshot"] as const;
+export type LargeColumn = (typeof LARGE_COLUMNS)[number];
+
+/** The large columns as text, to tell later whether they changed (in place or replaced). */
+export function largeColumnsText(visit: Visit): Record<LargeColumn, string> {
+  return {
+    request: JSON.stringify(visit.request),
+    warnings: JSON.stringify(visit.warnings),
+    policySnapshot: JSON.stringify(visit.policy),
+  };
+}
+
 function initials(name: string): string {
   return name
     .split(/\s+/)

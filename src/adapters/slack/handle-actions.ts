@@ -12,6 +12,7 @@ import { findStaff } from "../../domain/school-directory.js";
 import { formatSchoolTime } from "../../domain/school-hours.js";
 import type { Actor } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
+import { afterWaitingRequests } from "./ack-first.js";
 import { conditionsForm, type DecisionMetadata, declineForm } from "./decision-forms.js";
 import { renderForm } from "./modal-view.js";
 import { actorFor } from "./slack-actor.js";
@@ -30,6 +31,7 @@ export function registerActions(app: App, ctx: AppContext, extra: Record<string,
   const on = (actionId: string, work: ButtonWork) =>
     app.action<BlockAction<ButtonAction>>(actionId, async (press) => {
       await press.ack();
+      await afterWaitingRequests();
       const found = actorFor(ctx, press.body.user.id);
       if (!found.ok) return tell(press, found.text);
       const visitId = press.action.value;

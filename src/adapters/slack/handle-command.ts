@@ -1,12 +1,17 @@
-import type { App, RespondArguments } from "@slack/bolt";
+import type { App, RespondArguments, types } from "@slack/bolt";
 import type { AppContext } from "../../app/app-context.js";
 import { requestForm } from "../../app/messages/request-form.js";
 import { answerCommand, COMMAND_HELP, type CommandAnswer } from "../../app/use-cases/answer-command.js";
+import type { Policy } from "../../domain/policy.js";
+import type { Directory } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
+import { afterWaitingRequests } from "./ack-first.js";
 import { renderMessage } from "./block-kit.js";
 import { renderForm } from "./modal-view.js";
 import { actorFor } from "./slack-actor.js";
 import { escapeMrkdwn } from "./slack-text.js";
+
+type ModalView = types.ModalView;
 
 export const SLASH_COMMAND = "/homevisit";
 
@@ -27,6 +32,7 @@ export function registerCommand(app: App, ctx: AppContext): void {
 
     if (text === "" || /^(new|request)$/i.test(text)) {
       await ack();
+      await afterWaitingRequests();
       await openRequestForm(ctx, actor, command.trigger_id, client, respond);
       return;
     }
@@ -62,11 +68,27 @@ async function openRequestForm(
   respond: (message: RespondArguments) => Promise<unknown>,
 ): Promise<void> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: renderForm(requestForm(ctx.policy, ctx.directory, actor.staffId)) });
+    await client.views.open({ trigger_id: triggerId, view: requestFormView(ctx, actor.staffId) });
   } catch (error) {
     ctx.log.warn("slack: views.open failed for /homevisit", { error: String(error) });
     await respond(ephemeral("Slack did not open the request form in time. Please type /homevisit again."));
   }
+}
+
+/**
+ * The request form as a modal depends only on the policy, the directory and who asks: built once
+ * per person (for the policy and directory objects in use), not on every /homevisit.
+ */
+const formViews = new WeakMap<Policy, WeakMap<Directory, Map<string, ModalView>>>();
+
+function requestFormView(ctx: AppContext, staffId: string): ModalView {
+  const byDirectory = formViews.get(ctx.policy) ?? new WeakMap<Directory, Map<string, ModalView>>();
+  formViews.set(ctx.policy, byDirectory);
+  const byStaff = byDirectory.get(ctx.directory) ?? new Map<string, ModalView>();
+  byDirectory.set(ctx.directory, byStaff);
+  const view = byStaff.get(staffId) ?? renderForm(requestForm(ctx.policy, ctx.directory, staffId));
+  byStaff.set(staffId, view);
+  return view;
 }
 
 function render(answer: Exclude<CommandAnswer, { kind: "open_request_form" }>): RespondArguments {
