@@ -31,20 +31,12 @@ export function toVisit(row: VisitRow): Visit {
 }
 
 export function toVisitData(visit: Visit) {
+  const columns = toVisitColumns(visit);
   return {
-    status: visit.status,
-    platform: visit.platform,
-    requesterId: visit.requesterId,
-    leadStaffId: visit.request.lead.staffId,
-    secondStaffId: visit.request.second?.staffId ?? null,
-    pupilInitials: initials(visit.request.pupil.name),
-    plannedStart: visit.request.plannedStart,
-    expectedReturn: new Date(visit.progress.expectedReturn),
-    request: json(visit.request),
-    codeWordHash: visit.codeWordHash,
-    warnings: json(visit.warnings),
-    policyVersion: visit.policyVersion,
-    policySnapshot: json(visit.policy),
+    ...columns,
+    request: json(columns.request),
+    warnings: json(columns.warnings),
+    policySnapshot: json(columns.policySnapshot),
     decision: visit.decision ? json(visit.decision) : undefined,
     progress: json(dropUndefined(visit.progress)),
   };

@@ -18,28 +18,10 @@ export const PEOPLE = {
 
 export const CHANNELS = { approvals: "C0APPROVAL", visits: "C0VISITS01", alerts: "C0ALERTS01", records: "C0RECORDS1" } as const;
 
-export const PUPIL = { name: "Jamie Lee Smith", address: "14 Acacia Avenue, Salford M5 4AB" } as const;
-export const CODE_WORD = "pineapple";
+// One request fixture for every platform's tests.
+import { validRequestValues } from "../../shared/visit-request.js";
 
-/** A request the default policy accepts: a pair, a car, parents told, a code word, 30 minutes from now. */
-export function validRequestValues(overrides: Record<string, string | number | boolean | undefined> = {}) {
-  return {
-    pupil_name: PUPIL.name,
-    address: PUPIL.address,
-    purpose: "attendance",
-    planned_start: "2026-11-24T10:30:00.000Z",
-    duration: 45,
-    expected_return: "2026-11-24T11:30:00.000Z",
-    second_staff: "f.nowak",
-    vehicle_make: "Ford",
-    vehicle_model: "Fiesta",
-    vehicle_colour: "Blue",
-    vehicle_registration: "AB12 CDE",
-    parents_told: "yes",
-    code_word: CODE_WORD,
-    ...overrides,
-  };
-}
+export { CODE_WORD, PUPIL, validRequestValues } from "../../shared/visit-request.js";
 
 export interface SlackHarness {
   app: TestApp;
