@@ -10,10 +10,12 @@ import { demoRequestInput } from "../support/visit-fixtures.js";
 const policy = loadPolicyFile("policies/default.yaml");
 let db: TestDatabase;
 let store: Store;
+let codeWordHash = "";
 
 beforeAll(async () => {
   db = await createTestDatabase();
   store = db.store;
+  codeWordHash = await hashCodeWord("bluebell");
 });
 afterAll(async () => {
   await db.drop();
@@ -30,7 +32,7 @@ function newVisit(id: string): Visit {
     platform: "console",
     requesterId: "e.walsh",
     request,
-    codeWordHash: hashCodeWord("bluebell"),
+    codeWordHash,
     warnings: [{ code: "lone-visit", text: "Lone visit" }],
     policy,
     policyVersion: policy.version,

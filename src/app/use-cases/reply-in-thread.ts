@@ -17,7 +17,7 @@ export async function replyInThread(ctx: AppContext, actor: Actor, visitId: stri
   return asResult(async () => {
     const result = await ctx.store.inTransaction(async (tx): Promise<ReplyHandled> => {
       const visit = await loadVisitForUpdate(tx, visitId);
-      const reply = readReply(visit, actor, text);
+      const reply = await readReply(visit, actor, text);
       if (!reply) return { handled: false };
       const outcome = applyReply(visit, reply, actor.staffId, ctx.clock.now());
       if (!outcome.ok) throw outcome.error;
@@ -41,9 +41,9 @@ export function checkInByButton(ctx: AppContext, actor: Actor, visitId: string):
   return replyInThread(ctx, actor, visitId, "ok");
 }
 
-function readReply(visit: Visit, actor: Actor, text: string): VisitReply | null {
+async function readReply(visit: Visit, actor: Actor, text: string): Promise<VisitReply | null> {
   const onVisit = visit.request.lead.staffId === actor.staffId || visit.request.second?.staffId === actor.staffId;
-  if (onVisit && visit.codeWordHash && matchesCodeWord(text.replace(/<@[^>]+>/g, ""), visit.codeWordHash))
+  if (onVisit && visit.codeWordHash && (await matchesCodeWord(text.replace(/<@[^>]+>/g, ""), visit.codeWordHash)))
     return { type: "code_word" };
   const reply = parseReply(text);
   if (reply && !onVisit) throw new DomainError("not-on-visit", "Only the staff on this visit can check in here.");

@@ -44,7 +44,7 @@ export async function requestVisit(
     platform: actor.platform,
     requesterId: actor.staffId,
     request,
-    codeWordHash: codeWord ? hashCodeWord(codeWord) : "",
+    codeWordHash: codeWord ? await hashCodeWord(codeWord) : "",
     warnings: assessment.warnings,
     policy: ctx.policy,
     policyVersion: ctx.policy.version,
