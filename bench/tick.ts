@@ -10,7 +10,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
 import { type AppContext, silentLogger } from "../src/app/app-context.js";
 import type { NeutralMessage } from "../src/app/messages/neutral-message.js";
 import type { ChatDelivery, MessageRef, ResolvedTarget } from "../src/app/ports.js";
@@ -27,6 +26,7 @@ import { type Database, openDatabase } from "../src/persistence/open-database.js
 import { createPrismaStore } from "../src/persistence/prisma-store.js";
 import { toVisitData } from "../src/persistence/visit-mapper.js";
 import { type AdapterFactory, startApp } from "../src/start-app.js";
+import { createScratchPostgres } from "../test/support/test-database.js";
 
 const VISITS = 5_000;
 /** 1% of the visits fall due in each measured tick. */
@@ -339,32 +339,9 @@ async function openBenchDatabase(): Promise<{ db: Database; note: string; drop: 
       drop: async () => {},
     };
   }
-  const name = `hv_bench_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: "postgres", url: url.toString() });
-  return {
-    db,
-    note: `PostgreSQL ${url.host}, fresh database ${name}`,
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: base });
-      await cleanup.connect();
-      // Let the closed pool's connections finish going away first: a FORCE drop that terminates one
-      // still closing reaches a pool whose error listener Prisma has already removed, and that
-      // unhandled 'error' would crash the process.
-      for (let i = 0; i < 50; i++) {
-        const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-        if (rows[0]?.n === 0) break;
-        await sleep(100);
-      }
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  const scratch = await createScratchPostgres(base, "hv_bench");
+  const db = await openDatabase({ kind: "postgres", url: scratch.url });
+  return { db, note: `PostgreSQL ${new URL(scratch.url).host}, fresh database ${scratch.name}`, drop: scratch.drop };
 }
 
 function round(n: number, digits = 1): number {

@@ -1,4 +1,3 @@
-import pg from "pg";
 import { expect } from "vitest";
 import type { AuditEntry, Store } from "../../src/app/ports.js";
 import { decideOnVisit } from "../../src/app/use-cases/decide-visit.js";
@@ -8,7 +7,7 @@ import type { Actor } from "../../src/domain/visit.js";
 import type { VisitRequestInput } from "../../src/domain/visit-request.js";
 import type { FakeChat, SentMessage } from "../support/fake-chat.js";
 import type { TestApp } from "../support/test-app.js";
-import { type TestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import type { TestDatabase } from "../support/test-database.js";
 import { demoRequestInput } from "../support/visit-fixtures.js";
 
 /** The demo school's people (schools/demo.yaml), as the console platform names them. */
@@ -99,28 +98,8 @@ export async function escalationAudit(store: Store, visitId: string): Promise<St
     }));
 }
 
-/**
- * Closes the given stores, waits until PostgreSQL has really let go of their connections, then drops
- * the test database. (Dropping WITH (FORCE) while a just-closed pool's connection is still going
- * away terminates it, and the pool, whose error listener Prisma has removed on disconnect, throws an
- * unhandled 'error' that vitest reports against the whole run.)
- */
+/** Closes the given stores (even ones opened outside the test database), then drops the database. */
 export async function closeAndDrop(db: TestDatabase, stores: readonly Store[] = []): Promise<void> {
-  const admin = testDatabaseUrl();
-  if (db.kind === "postgres" && db.url && admin) {
-    for (const store of new Set([db.store, ...stores])) await store.close().catch(() => {});
-    const name = new URL(db.url).pathname.slice(1);
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-        if (rows[0]?.n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    } finally {
-      await client.end();
-    }
-  }
+  if (db.kind === "postgres") for (const store of new Set([db.store, ...stores])) await store.close().catch(() => {});
   await db.drop();
 }

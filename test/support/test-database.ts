@@ -33,16 +33,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       drop: () => store.close(),
     };
   }
-  const name = `hv_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgres(base, "hv_test");
   const stores: Store[] = [];
   const open = async () => {
-    const store = createPrismaStore(await openDatabase({ kind: "postgres", url: url.toString() }));
+    const store = createPrismaStore(await openDatabase({ kind: "postgres", url: scratch.url }));
     stores.push(store);
     return store;
   };
@@ -50,12 +44,43 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     store,
     kind: "postgres",
-    url: url.toString(),
+    url: scratch.url,
     openAnother: open,
     drop: async () => {
       for (const s of stores) await s.close();
+      await scratch.drop();
+    },
+  };
+}
+
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the PostgreSQL at `base`, for one test file or one bench run. */
+export async function createScratchPostgres(base: string, prefix: string): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
       const cleanup = new pg.Client({ connectionString: base });
       await cleanup.connect();
+      // Let closed pools' connections finish going away first: a FORCE drop that terminates one
+      // still closing reaches a pool whose error listener Prisma has already removed.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await cleanup.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
     },
