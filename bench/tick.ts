@@ -17,7 +17,7 @@ import { reachIn } from "../src/app/reach.js";
 import { runSafetyTick } from "../src/app/use-cases/run-safety-tick.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { loadPolicyFile } from "../src/config/load-school.js";
-import type { Clock } from "../src/domain/clock.js";
+import { type Clock, systemClock } from "../src/domain/clock.js";
 import { nextStep } from "../src/domain/safety-engine.js";
 import type { Visit } from "../src/domain/visit.js";
 import { activeStatuses } from "../src/domain/visit-lifecycle.js";
@@ -56,14 +56,14 @@ export async function runTickBench(): Promise<TickBenchFigures> {
   const started = performance.now();
   const target = await openBenchDatabase();
   console.log(`tick bench: ${target.note}`);
-  const store = createPrismaStore(target.db);
+  // A day ahead of the real clock, so the real-clock part below never sees these timers fall due.
+  const T = new Date(Math.ceil((Date.now() + 24 * 60 * MINUTE) / MINUTE) * MINUTE);
+  // Fixed while the ticks are measured; real time (null) for the lateness part, which the store sees too.
+  const fixed: { at: Date | null } = { at: T };
+  const clock: Clock = { now: () => (fixed.at ? new Date(fixed.at) : new Date()) };
+  const store = createPrismaStore(target.db, clock);
   const policy = loadPolicyFile("policies/default.yaml");
   try {
-    // A day ahead of the real clock, so the real-clock part below never sees these timers fall due.
-    const T = new Date(Math.ceil((Date.now() + 24 * 60 * MINUTE) / MINUTE) * MINUTE);
-    const fixed = { at: T };
-    const clock: Clock = { now: () => new Date(fixed.at) };
-
     // 5,000 visits under way; group g (50 visits) misses its check-in at T + g minutes.
     let t = performance.now();
     const visits = Array.from({ length: VISITS }, (_, i) => {
@@ -98,19 +98,21 @@ export async function runTickBench(): Promise<TickBenchFigures> {
     const worstTickMs = Math.max(...warm);
 
     // The naive alternative: every minute, load every visit under way and ask the engine about each.
-    fixed.at = new Date(T.getTime() + 30 * MINUTE);
+    const scanAt = new Date(T.getTime() + 30 * MINUTE);
+    fixed.at = scanAt;
     t = performance.now();
     const all = await store.listVisits({ statuses: activeStatuses, limit: VISITS * 2 });
     const loadMs = performance.now() - t;
     t = performance.now();
     const reach = reachIn(app.ctx.directory);
     let wouldAct = 0;
-    for (const visit of all) if (nextStep(visit, fixed.at, reach).effects.length > 0) wouldAct++;
+    for (const visit of all) if (nextStep(visit, scanAt, reach).effects.length > 0) wouldAct++;
     const computeMs = performance.now() - t;
     if (all.length !== VISITS) throw new Error(`naive scan loaded ${all.length} visits`);
     await app.stop();
 
     // Real clock: the cron tick at 5 s and at 1 s; steps due at points spread over one tick period.
+    fixed.at = null;
     const lateness: TickBenchFigures["lateness"] = [];
     for (const tickSeconds of [5, 1]) lateness.push(await measureLateness(store, target.db, policy, tickSeconds));
 
@@ -145,7 +147,7 @@ async function measureLateness(
 ): Promise<TickBenchFigures["lateness"][number]> {
   const samples = 10;
   const periodMs = tickSeconds * 1000;
-  const app = await startApp(benchConfig(tickSeconds), { store, log: silentLogger, adapters: [nullChat] });
+  const app = await startApp(benchConfig(tickSeconds), { store, clock: systemClock, log: silentLogger, adapters: [nullChat] });
   try {
     // Due at 50 ms after a cron firing (the worst case) and then every tenth of a period after it.
     const firstBoundary = Math.ceil((Date.now() + 2 * periodMs) / periodMs) * periodMs;
@@ -293,8 +295,8 @@ async function insertVisits(db: Database, visits: readonly Visit[]): Promise<voi
         JSON.stringify(rows),
       ),
       db.prisma.$executeRawUnsafe(
-        `INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state)
-         SELECT id, "visitId", 'safety', "dueAt", 'pending'
+        `INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state, "createdAt")
+         SELECT id, "visitId", 'safety', "dueAt", 'pending', "dueAt"
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, "visitId" text, "dueAt" timestamptz)`,
         JSON.stringify(timers),
       ),

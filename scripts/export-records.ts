@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env);
-  const store = createPrismaStore(await openDatabase(config.database));
+  const store = createPrismaStore(await openDatabase(config.database), systemClock);
   try {
     const ctx = {
       store,

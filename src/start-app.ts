@@ -52,7 +52,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const log = options.log ?? consoleLogger;
   const policy = loadPolicyFile(config.policyFile);
   const directory = loadDirectoryFile(config.schoolFile);
-  const store = options.store ?? createPrismaStore(await openDatabase(config.database));
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? createPrismaStore(await openDatabase(config.database), clock);
   const owner = randomUUID();
 
   const deliveries = new Map<Platform, ChatDelivery>();
@@ -78,7 +79,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     return delivering;
   };
 
-  const clock = options.clock ?? systemClock;
   const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
   const ctx: AppContext = {
     store,

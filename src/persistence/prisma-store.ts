@@ -11,6 +11,7 @@ import type {
   StoreTx,
   VisitQuery,
 } from "../app/ports.js";
+import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
 import type { Visit } from "../domain/visit.js";
 import type { Prisma, PrismaClient, Visit as VisitRow } from "./generated/client.js";
@@ -23,12 +24,15 @@ type Client = Tx | PrismaClient;
 // Generous: PGlite serialises everything through one connection.
 const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 };
 
-/** The repository over Prisma: maps rows to domain objects; nothing else imports the client. */
-export function createPrismaStore(db: Database): Store {
+/**
+ * The repository over Prisma: maps rows to domain objects; nothing else imports the client. Every
+ * time it writes comes from `clock` (the app's, which the console can run faster), never the database's.
+ */
+export function createPrismaStore(db: Database, clock: Clock): Store {
   const prisma = db.prisma;
   return {
     kind: db.kind,
-    inTransaction: (work) => prisma.$transaction((tx) => inTx(tx, work), TX_OPTIONS),
+    inTransaction: (work) => prisma.$transaction((tx) => inTx(tx, clock, work), TX_OPTIONS),
     getVisit: async (id) => {
       const row = await prisma.visit.findUnique({ where: { id } });
       return row ? toVisit(row) : null;
@@ -51,7 +55,7 @@ export function createPrismaStore(db: Database): Store {
         form: row.form as Record<string, unknown>,
       })),
     appendAudit: (entry) => appendAudit(prisma, entry),
-    processDueTimers: (now, limit, work) => processDueTimers(prisma, now, limit, work),
+    processDueTimers: (now, limit, work) => processDueTimers(prisma, clock, now, limit, work),
     claimOutbox: (now, limit, leaseMs, owner) => claimOutbox(prisma, now, limit, leaseMs, owner),
     // Raw statements on the delivery path: several per message, each far cheaper than the query builder.
     markDelivered: async (id, ref, now) => {
@@ -95,10 +99,11 @@ export function createPrismaStore(db: Database): Store {
       return rows[0]?.ref ?? null;
     },
     saveChannelBinding: async (platform: Platform, role: string, ref: MessageRef) => {
+      const updatedAt = clock.now();
       await prisma.channelBinding.upsert({
         where: { platform_role: { platform, role } },
-        create: { platform, role, ref: json(ref) },
-        update: { ref: json(ref) },
+        create: { platform, role, ref: json(ref), updatedAt },
+        update: { ref: json(ref), updatedAt },
       });
     },
     anonymiseExpiredVisits: (now) => anonymiseExpiredVisits(prisma, now),
@@ -121,10 +126,10 @@ function visitQuery(query: VisitQuery): Prisma.VisitFindManyArgs {
 }
 
 /** Runs `work` on a StoreTx over `tx`, then writes what it left buffered: all before the commit. */
-async function inTx<T>(tx: Tx, work: (stx: StoreTx) => Promise<T>): Promise<T> {
+async function inTx<T>(tx: Tx, clock: Clock, work: (stx: StoreTx) => Promise<T>): Promise<T> {
   const writes = new PendingWrites();
-  const result = await work(createTx(tx, writes));
-  await writes.write(tx);
+  const result = await work(createTx(tx, clock, writes));
+  await writes.write(tx, clock.now());
   return result;
 }
 
@@ -133,7 +138,7 @@ async function inTx<T>(tx: Tx, work: (stx: StoreTx) => Promise<T>): Promise<T> {
  * (nothing in a transaction reads them back but the count of undelivered critical messages, which
  * counts the buffered ones too), so they are buffered and go in one statement before the commit.
  */
-function createTx(tx: Tx, writes: PendingWrites): StoreTx {
+function createTx(tx: Tx, clock: Clock, writes: PendingWrites): StoreTx {
   // What this transaction read of the visits it holds locked, so an update leaves out large
   // columns that are as they were read.
   const loaded = new Map<string, Loaded>();
@@ -147,13 +152,15 @@ function createTx(tx: Tx, writes: PendingWrites): StoreTx {
       return visit;
     },
     insertVisit: async (visit) => {
-      await tx.visit.create({ data: { id: visit.id, version: visit.version, ...toVisitData(visit) } });
+      await tx.visit.create({
+        data: { id: visit.id, version: visit.version, ...toVisitData(visit), createdAt: visit.createdAt, updatedAt: clock.now() },
+      });
     },
     updateVisit: async (visit: Visit) => {
       const known = loaded.get(visit.id);
       // Only over the version that was read: otherwise the version check refuses it anyway.
       const write = visitWrite(visit, visit.version, known?.version === visit.version ? known.large : undefined);
-      if ((await updateVisits(tx, [write])) !== 1) return null;
+      if ((await updateVisits(tx, [write], clock.now())) !== 1) return null;
       loaded.set(visit.id, { version: write.newVersion, large: write.large });
       return { ...visit, version: write.newVersion };
     },
@@ -174,7 +181,10 @@ function createTx(tx: Tx, writes: PendingWrites): StoreTx {
       writes.criticalFor(visitId),
     insertRecord: async (record: RecordRow) => {
       await tx.visitRecord.create({ data: { ...record, form: json(record.form) } });
-      await tx.visit.update({ where: { id: record.visitId }, data: { recordedAt: record.submittedAt } });
+      await tx.visit.update({
+        where: { id: record.visitId },
+        data: { recordedAt: record.submittedAt, updatedAt: record.submittedAt },
+      });
     },
   };
 }
@@ -208,9 +218,8 @@ function visitWrite(visit: Visit, expectedVersion: number, before?: Record<Large
  * Saves visits in one statement, each only if its version is still `expectedVersion`; returns how
  * many were saved. `decision` null and the unchanged large columns keep what the row has.
  */
-async function updateVisits(client: Client, writes: readonly VisitWrite[]): Promise<number> {
+async function updateVisits(client: Client, writes: readonly VisitWrite[], updatedAt: Date): Promise<number> {
   if (writes.length === 0) return 0;
-  const updatedAt = new Date();
   const rows = writes.map((write) => {
     const columns: Record<string, unknown> = toVisitColumns(write.visit);
     for (const column of write.unchanged) columns[column] = null;
@@ -258,9 +267,8 @@ class PendingWrites {
     for (const [visitId, dueAt] of other.timers) this.timers.set(visitId, dueAt);
   }
 
-  async write(client: Client): Promise<void> {
+  async write(client: Client, now: Date): Promise<void> {
     if (this.audit.length + this.outbox.length + this.timers.size === 0 && !this.retry) return;
-    const now = new Date();
     const timers = [...this.timers];
     const done = timers.flatMap(([visitId, at]) => (at ? [] : [`${visitId}:safety`]));
     // A timer some other work in the batch set again is left as that work set it.
@@ -295,8 +303,8 @@ class PendingWrites {
          ORDER BY x.n
          RETURNING 1),
        pending AS (
-         INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state)
-         SELECT x.id, x."visitId", 'safety', x."dueAt", 'pending'
+         INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state, "createdAt")
+         SELECT x.id, x."visitId", 'safety', x."dueAt", 'pending', (input.j->>'now')::timestamptz
          FROM input, jsonb_to_recordset(input.j->'pending') AS x(id text, "visitId" text, "dueAt" timestamptz)
          ON CONFLICT (id) DO UPDATE SET "dueAt" = EXCLUDED."dueAt", state = 'pending', "claimedBy" = NULL, "claimedAt" = NULL
          RETURNING 1),
@@ -348,6 +356,7 @@ const RETRY_FAILED_MS = 15_000;
  */
 async function processDueTimers(
   prisma: PrismaClient,
+  clock: Clock,
   now: Date,
   limit: number,
   work: (tx: StoreTx, timer: DueTimer) => Promise<void>,
@@ -360,13 +369,13 @@ async function processDueTimers(
     const claimed: DueTimer[] = [];
     let batch: BatchOutcome;
     try {
-      batch = await prisma.$transaction((tx) => runBatch(tx, now, size, passOver, claimed, work), TX_OPTIONS);
+      batch = await prisma.$transaction((tx) => runBatch(tx, clock, now, size, passOver, claimed, work), TX_OPTIONS);
     } catch (error) {
       if (claimed.length === 0) throw error; // the claim itself failed: the database is not answering
       if (!(error instanceof NotInBatch)) console.error("homevisit: a batch of timers failed; doing them one by one:", error);
       for (const timer of claimed) {
         passOver.push(timer.id);
-        if (processed < limit && (await processOneTimer(prisma, now, timer.id, work))) processed++;
+        if (processed < limit && (await processOneTimer(prisma, clock, now, timer.id, work))) processed++;
       }
       continue;
     }
@@ -389,6 +398,7 @@ type ClaimedRow = VisitRow & { timerId: string; timerDueAt: Date };
 
 async function runBatch(
   tx: Tx,
+  clock: Clock,
   now: Date,
   size: number,
   passOver: readonly string[],
@@ -419,6 +429,7 @@ async function runBatch(
   await batch.save(
     failed.map((f) => f.timer.id),
     new Date(now.getTime() + RETRY_FAILED_MS),
+    clock.now(),
   );
   return { claimed: rows.length, failed };
 }
@@ -538,12 +549,12 @@ class TimerBatch {
   }
 
   /** Writes what the batch kept, and puts the failed timers off; throws if any visit could not be saved. */
-  async save(failed: readonly string[], retryAt: Date): Promise<void> {
+  async save(failed: readonly string[], retryAt: Date, now: Date): Promise<void> {
     const writes = [...this.visits.values()].flatMap((entry) => (entry.saved ? [entry.saved] : []));
-    const saved = await updateVisits(this.tx, writes);
+    const saved = await updateVisits(this.tx, writes, now);
     if (saved !== writes.length) throw new Error(`only ${saved} of ${writes.length} visits in a batch of timers were saved`);
     if (failed.length > 0) this.kept.retry = { ids: [...failed], at: retryAt };
-    await this.kept.write(this.tx);
+    await this.kept.write(this.tx, now);
   }
 }
 
@@ -553,6 +564,7 @@ class TimerBatch {
  */
 async function processOneTimer(
   prisma: PrismaClient,
+  clock: Clock,
   now: Date,
   timerId: string,
   work: (tx: StoreTx, timer: DueTimer) => Promise<void>,
@@ -567,7 +579,7 @@ async function processOneTimer(
       const timer = rows[0];
       if (!timer) return false;
       claimed = true;
-      await inTx(tx, (stx) => work(stx, timer));
+      await inTx(tx, clock, (stx) => work(stx, timer));
       return true;
     }, TX_OPTIONS);
   } catch (error) {
@@ -644,7 +656,14 @@ async function anonymiseExpiredVisits(prisma: PrismaClient, now: Date): Promise<
       };
       await tx.visit.update({
         where: { id },
-        data: { request: json(anonymised), pupilInitials: "", codeWordHash: "", decision: undefined, anonymisedAt: now },
+        data: {
+          request: json(anonymised),
+          pupilInitials: "",
+          codeWordHash: "",
+          decision: undefined,
+          anonymisedAt: now,
+          updatedAt: now,
+        },
       });
       await tx.visitRecord.deleteMany({ where: { visitId: id } });
       await tx.auditEntry.updateMany({ where: { visitId: id }, data: { detail: {} } });

@@ -13,7 +13,7 @@ import type { Visit } from "../../src/domain/visit.js";
 import { parseVisitRequest } from "../../src/domain/visit-request.js";
 import { FakeChat, fakeChatAdapter } from "../support/fake-chat.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { TestClock } from "../support/test-clock.js";
+import type { TestClock } from "../support/test-clock.js";
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from "../support/test-database.js";
 import { demoRequestInput } from "../support/visit-fixtures.js";
 import { advanceMs, closeAndDrop, dmsTo, escalationAudit, nowak, postsIn, tickAt, time, visitUnderWay } from "./app-helpers.js";
@@ -334,7 +334,8 @@ describe("(c) two tickers on one PostgreSQL", () => {
       await db.store.saveMessageRef(id, "console", "thread", { channel: "visits", ts: `thread-${id}` });
     }
     // Two instances of the real app on the one database, sharing a clock; their ticks are run by hand.
-    const clock = new TestClock(time("10:00"));
+    const clock = db.clock;
+    clock.set(time("10:00"));
     const first = await startTestApp({}, { db });
     apps.push(first);
     const second = await startTestApp({}, { db: await sameDatabase(db) });

@@ -1,7 +1,7 @@
 import { silentLogger } from "../../src/app/app-context.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { type AdapterFactory, type RunningApp, startApp } from "../../src/start-app.js";
-import { SCHOOL_MORNING, TestClock } from "./test-clock.js";
+import type { TestClock } from "./test-clock.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestApp extends RunningApp {
@@ -18,8 +18,10 @@ export async function startTestApp(
   env: Record<string, string | undefined> = {},
   options: { adapters?: readonly AdapterFactory[]; start?: string; db?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const db = options.db ?? (await createTestDatabase());
-  const clock = new TestClock(options.start ?? SCHOOL_MORNING);
+  const db = options.db ?? (await createTestDatabase(options.start));
+  // The database's clock: the app and its store write the same school time.
+  const clock = db.clock;
+  if (options.start) clock.set(options.start);
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",

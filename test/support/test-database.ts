@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Store } from "../../src/app/ports.js";
-import { openDatabase } from "../../src/persistence/open-database.js";
+import { type Database, openDatabase } from "../../src/persistence/open-database.js";
 import { createPrismaStore } from "../../src/persistence/prisma-store.js";
+import { SCHOOL_MORNING, TestClock } from "./test-clock.js";
 
 /** The PostgreSQL the tests use when one is configured; otherwise the embedded PGlite. */
 export function testDatabaseUrl(): string | undefined {
@@ -11,8 +12,12 @@ export function testDatabaseUrl(): string | undefined {
 
 export interface TestDatabase {
   store: Store;
+  /** The school clock every store on this database writes its times from; apps on it share it. */
+  clock: TestClock;
   kind: "postgres" | "pglite";
   url?: string;
+  /** Raw SQL on the database, for tests that look at what is stored. */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** Opens another store on the same database (a second bot instance). PostgreSQL only. */
   openAnother(): Promise<Store>;
   drop(): Promise<void>;
@@ -22,29 +27,38 @@ export interface TestDatabase {
  * A fresh, migrated database for one test file: a new database on the test PostgreSQL, or an
  * in-memory PGlite. Files never share data, so they can run in parallel.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(start: Date | string = SCHOOL_MORNING): Promise<TestDatabase> {
   const base = testDatabaseUrl();
+  const clock = new TestClock(start);
   if (!base) {
-    const store = createPrismaStore(await openDatabase({ kind: "pglite", dataDir: "memory://" }));
+    const database = await openDatabase({ kind: "pglite", dataDir: "memory://" });
+    const store = createPrismaStore(database, clock);
     return {
       store,
+      clock,
       kind: "pglite",
+      query: (sql, ...params) => database.prisma.$queryRawUnsafe(sql, ...params),
       openAnother: () => Promise.reject(new Error("PGlite has one connection: use PostgreSQL for multi-instance tests")),
       drop: () => store.close(),
     };
   }
   const scratch = await createScratchPostgres(base, "hv_test");
   const stores: Store[] = [];
+  const databases: Database[] = [];
   const open = async () => {
-    const store = createPrismaStore(await openDatabase({ kind: "postgres", url: scratch.url }));
+    const database = await openDatabase({ kind: "postgres", url: scratch.url });
+    databases.push(database);
+    const store = createPrismaStore(database, clock);
     stores.push(store);
     return store;
   };
   const store = await open();
   return {
     store,
+    clock,
     kind: "postgres",
     url: scratch.url,
+    query: (sql, ...params) => (databases[0] as Database).prisma.$queryRawUnsafe(sql, ...params),
     openAnother: open,
     drop: async () => {
       for (const s of stores) await s.close();
