@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import cron from "node-cron";
-import { type AppContext, consoleLogger, type Logger } from "./app/app-context.js";
-import type { ChatDelivery, Store } from "./app/ports.js";
+import { consoleLogger } from "./app/app-context.js";
+import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
 import { applyRetention } from "./app/use-cases/apply-retention.js";
+import { checkSetup } from "./app/use-cases/check-setup.js";
 import { deliverOutbox } from "./app/use-cases/deliver-outbox.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
+import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
 import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
 import { type Clock, systemClock } from "./domain/clock.js";
@@ -16,14 +18,7 @@ import { createHttpServer, HttpRoutes, sendJson } from "./http/http-server.js";
 import { openDatabase } from "./persistence/open-database.js";
 import { createPrismaStore } from "./persistence/prisma-store.js";
 
-/** Something that plugs a chat platform into the app: its routes, and how it delivers. */
-export interface PlatformAdapter {
-  platform: Platform;
-  delivery: ChatDelivery;
-  stop?(): Promise<void>;
-}
-
-export type AdapterFactory = (input: { ctx: AppContext; routes: HttpRoutes; config: Config }) => Promise<PlatformAdapter | null>;
+export type { AdapterFactory, PlatformAdapter } from "./app/ports.js";
 
 export interface StartOptions {
   clock?: Clock;
@@ -104,6 +99,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
   }
 
+  await checkPolicyAgainstDirectory(ctx, adapters, config);
+
   const tick = async () => {
     await runSafetyTick(ctx);
     await flush();
@@ -153,4 +150,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       if (!options.store) await store.close();
     },
   };
+}
+
+/**
+ * The policy checked against the directory before anyone relies on it: a role nobody reachable
+ * holds, or a channel nobody set, stops production with what to fix; in development it is said loudly.
+ */
+async function checkPolicyAgainstDirectory(ctx: AppContext, adapters: readonly PlatformAdapter[], config: Config): Promise<void> {
+  const problems = await checkSetup(
+    ctx,
+    adapters.map((adapter) => adapter.platform),
+  );
+  const errors = problems.filter((problem) => problem.severity === "error");
+  if (config.nodeEnv === "production" && errors.length > 0)
+    throw new ConfigError(`The school's setup does not work with its policy:\n${errors.map((p) => `  - ${p.text}`).join("\n")}`);
+  for (const problem of problems) ctx.log.warn(`setup: ${problem.text}`);
 }

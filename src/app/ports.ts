@@ -1,5 +1,9 @@
-import type { ChannelRole, Platform } from "../domain/school-directory.js";
+import type { Config } from "../config/load-config.js";
+import type { Clock } from "../domain/clock.js";
+import type { Policy } from "../domain/policy.js";
+import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
 import type { Visit } from "../domain/visit.js";
+import type { HttpRoutes } from "../http/http-server.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
 
 /** Where an outgoing message goes, in terms of the school rather than of a platform. */
@@ -95,8 +99,30 @@ export interface StoreTx {
   insertRecord(record: RecordRow): Promise<void>;
   /** The newest record of a visit, which a correction supersedes. */
   latestRecordId(visitId: string): Promise<string | null>;
-  /** Undelivered critical messages for a visit: the ladder does not move on while there are any. */
-  countUndeliveredCritical(visitId: string): Promise<number>;
+  /** A visit's critical messages not delivered yet: the ladder waits for them, but not for long. */
+  undeliveredCritical(visitId: string): Promise<CriticalBacklog[]>;
+  /** These critical messages were reported as not delivered (the office was told who was not reached). */
+  markReported(outboxIds: readonly string[]): Promise<void>;
+  /** The ref keys of every alert card queued or sent for a visit, so an answer can update them all. */
+  listCardKeys(visitId: string): Promise<string[]>;
+  /**
+   * Takes `key` for this request, once across every instance: false (with what the first did) when
+   * it was taken before. Held with the transaction, so a request that fails can be sent again.
+   */
+  claimOnce(key: string, result?: Record<string, unknown>): Promise<OnceClaim>;
+  /** Replies in this thread are about this visit (a second thread after a retried post, say). */
+  linkThread(platform: Platform, channel: string, threadId: string, visitId: string): Promise<void>;
+}
+
+export type OnceClaim = { first: true } | { first: false; result: Record<string, unknown> };
+
+/** A critical message still waiting: to whom, since when, and why it has not gone. */
+export interface CriticalBacklog {
+  id: string;
+  target: Target;
+  queuedAt: Date;
+  lastError: string | null;
+  reportedAt: Date | null;
 }
 
 export interface DueTimer {
@@ -130,8 +156,11 @@ export interface Store {
   markFailed(id: string, error: string, retryAt: Date): Promise<void>;
   /** A message that cannot be delivered as things are set up: kept, retried slowly, reported. */
   markUndeliverable(id: string, error: string, retryAt: Date): Promise<void>;
-  /** Finds the visit whose message (e.g. its thread) has `field` = `value` on a platform. */
-  findVisitByMessageRef(platform: Platform, refKey: string, field: string, value: string): Promise<Visit | null>;
+  /** The visit whose thread (or a second thread linked to it) this is. */
+  findVisitByThread(platform: Platform, channel: string, threadId: string): Promise<Visit | null>;
+  linkThread(platform: Platform, channel: string, threadId: string, visitId: string): Promise<void>;
+  /** claimOnce outside a visit's transaction (a request that creates or changes nothing else). */
+  claimOnce(key: string, result?: Record<string, unknown>): Promise<OnceClaim>;
   getMessageRef(visitId: string | null, platform: Platform, refKey: string): Promise<MessageRef | null>;
   saveMessageRef(visitId: string | null, platform: Platform, refKey: string, ref: MessageRef): Promise<void>;
   /**
@@ -146,4 +175,43 @@ export interface Store {
    */
   anonymiseExpiredVisits(now: Date): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** Something that plugs a chat platform into the app: its routes, and how it delivers. */
+export interface PlatformAdapter {
+  platform: Platform;
+  delivery: ChatDelivery;
+  stop?(): Promise<void>;
+}
+
+/** Builds a platform's adapter from the app context, the HTTP routes and the config; null when it is off. */
+export type AdapterFactory = (input: { ctx: AppContext; routes: HttpRoutes; config: Config }) => Promise<PlatformAdapter | null>;
+
+/** Publishes a file behind a short-lived link (see src/http/download-links.ts). */
+export interface Downloads {
+  publish(
+    filename: string,
+    contentType: string,
+    body: string,
+    audit: { visitId: null; actorId: string; actor: string; platform: Platform | "system" },
+  ): string;
+}
+
+export interface Logger {
+  info(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+/** Everything a use case needs, passed in: no use case reaches for globals. */
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  /** The school's current policy; a visit uses the snapshot taken at its approval. */
+  policy: Policy;
+  directory: Directory;
+  log: Logger;
+  /** Asks the outbox to deliver now rather than at the next tick. */
+  kick(): void;
+  downloads: Downloads;
 }

@@ -1,14 +1,24 @@
 import { fail, ok, type Result } from "./domain-error.js";
 import type { Policy } from "./policy.js";
+import { describeRoles } from "./roles.js";
 import { hasAnyRole, type StaffMember } from "./school-directory.js";
-import type { Conditions, Decision, Visit } from "./visit.js";
-import { transition } from "./visit-lifecycle.js";
+import { type Conditions, type Decision, isOnVisit, type Visit } from "./visit.js";
+import { describeStatus, transition } from "./visit-lifecycle.js";
 
-/** Only the policy's approvers may decide; a safeguarding purpose needs a safeguarding lead. */
+export { describeRoles };
+
+/**
+ * Only the policy's approvers may decide; a safeguarding purpose needs a safeguarding lead; and
+ * nobody authorises their own visit unless the policy allows it.
+ */
 export function authoriseApprover(visit: Visit, approver: StaffMember | undefined, policy: Policy): Result<StaffMember> {
   const roles = policy.approval.approverRoles;
   if (!approver || !hasAnyRole(approver, roles)) {
     return fail("not-an-approver", `Only ${describeRoles(roles)} can approve home visits.`, { roles });
+  }
+  if (!policy.approval.allowSelfApproval && (visit.requesterId === approver.id || isOnVisit(visit, approver.id))) {
+    const why = isOnVisit(visit, approver.id) ? "you are on this visit" : "you requested this visit";
+    return fail("self-approval", `Another approver must decide: ${why}, and visits are authorised by someone else first.`);
   }
   const purpose = policy.purposes.find((p) => p.id === visit.request.purposeId);
   const dslRoles = policy.approval.safeguardingApproverRoles;
@@ -36,10 +46,13 @@ export type DecisionInput =
 export function decideVisit(visit: Visit, approver: StaffMember, input: DecisionInput, policy: Policy, now: Date): Result<Visit> {
   if (visit.status !== "requested") {
     const by = visit.decision ? ` by ${visit.decision.by.name}` : "";
-    return fail("already-decided", `This visit was already ${visit.status.replace(/_/g, " ")}${by}.`, {
-      status: visit.status,
-    });
+    const what = visit.decision ? decisionWords[visit.decision.outcome] : describeStatus(visit.status);
+    return fail("already-decided", `This visit was already ${what}${by}.`, { status: visit.status });
   }
+  if (input.outcome === "conditions" && !hasAnyCondition(input.conditions))
+    return fail("invalid-request", "Choose or write at least one condition; to approve without conditions, press Approve.", {
+      field: "conditions",
+    });
   const by = { staffId: approver.id, name: approver.name };
   const at = now.toISOString();
   let decision: Decision;
@@ -68,16 +81,12 @@ export function decideVisit(visit: Visit, approver: StaffMember, input: Decision
   });
 }
 
-export function describeRoles(roles: readonly string[]): string {
-  const names = roles.map((role) => roleNames[role] ?? role.replace(/_/g, " "));
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
-
-const roleNames: Record<string, string> = {
-  dsl: "the Designated Safeguarding Lead",
-  deputy_dsl: "a deputy DSL",
-  headteacher: "the headteacher",
-  leadership_team: "the leadership team",
-  office: "the school office",
+const decisionWords: Record<Decision["outcome"], string> = {
+  approved: "approved",
+  declined: "declined",
+  changes_requested: "sent back for changes",
 };
+
+function hasAnyCondition(conditions: Conditions): boolean {
+  return !!conditions.requirePair || !!conditions.policeAccompaniment || !!conditions.note?.trim();
+}

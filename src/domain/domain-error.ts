@@ -5,6 +5,7 @@
 export type DomainErrorCode =
   | "invalid-transition"
   | "not-an-approver"
+  | "self-approval"
   | "safeguarding-approver-required"
   | "not-on-visit"
   | "not-the-requester"

@@ -38,6 +38,8 @@ export const policySchema = z
       safeguardingApproverRoles: z.array(slug).default([]),
       /** Minutes after which an unanswered request reminds the approvers (0 = never). */
       remindAfterMinutes: minutes(24 * 60).default(30),
+      /** An approver may approve a visit they requested or are on. Off by default: authorised first, by someone else. */
+      allowSelfApproval: z.boolean().default(false),
     }),
     purposes: z
       .array(
@@ -82,6 +84,18 @@ export const policySchema = z
       /** A gentle reminder this many minutes before a check-in is due (0 = none). */
       reminderBeforeMinutes: minutes(30).default(0),
     }),
+    /**
+     * An approved visit nobody has set off on is still watched: at the planned start plus
+     * `graceMinutes` the pair are asked whether they have set off; unanswered, the office is told,
+     * then the approver; by the expected return the ordinary overdue ladder runs.
+     */
+    start: z
+      .object({
+        graceMinutes: minutes(120).default(15),
+        officeAfterMinutes: minutes(240).default(10),
+        approverAfterMinutes: minutes(240).default(10),
+      })
+      .default({ graceMinutes: 15, officeAfterMinutes: 10, approverAfterMinutes: 10 }),
     doorstep: z.object({
       waitMinutes: minutes(120),
       /** Longer wait when parents said they are running late; null when the school allows no extension. */
@@ -95,12 +109,27 @@ export const policySchema = z
       /** "I'm calling them" pauses the ladder this long, then it resumes unless resolved. */
       acknowledgePauseMinutes: minutes(120).refine((n) => n > 0, "an acknowledgement must pause for at least 1 minute"),
       steps: z.array(escalationStepSchema).min(1),
+      /**
+       * After the code word, or a ladder that reached its emergency step, the alarm is sent again
+       * this often until someone who is not on the visit takes it ("I'm calling them").
+       */
+      repeatMinutes: minutes(60)
+        .refine((n) => n > 0, "an alarm must repeat at least every 60 minutes")
+        .default(5),
       /** The instruction in every emergency pack, e.g. when to call 999. */
       emergencyInstruction: z.string().min(1).max(500),
+      /** The instruction in a code-word alert, when it differs from emergencyInstruction. */
+      codeWordInstruction: z.string().min(1).max(500).optional(),
       /** Who a code-word alert goes to besides the alerts channel. */
       codeWordNotify: z.array(notifyTarget).min(1),
     }),
     animals: z.object({ cancelIfNotSecured: z.boolean() }),
+    cancellation: z
+      .object({
+        /** Roles told when an approved or running visit is cancelled, with the reason. */
+        notify: z.array(slug).default(["office"]),
+      })
+      .default({ notify: ["office"] }),
     attendance: z
       .object({
         noContactDay: z.number().int().min(1).optional(),
@@ -151,5 +180,21 @@ export const policySchema = z
   });
 
 export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * A policy snapshot taken before a key existed, with that key's default: running visits keep the
+ * rules they were approved under, and gain only what those rules did not say.
+ */
+export function withCurrentDefaults(snapshot: Policy): Policy {
+  const p = snapshot as Policy & Partial<Record<"start" | "cancellation", unknown>>;
+  if (p.start && p.cancellation && p.escalation.repeatMinutes && p.approval.allowSelfApproval !== undefined) return snapshot;
+  return {
+    ...snapshot,
+    approval: { ...snapshot.approval, allowSelfApproval: snapshot.approval.allowSelfApproval ?? false },
+    start: snapshot.start ?? { graceMinutes: 15, officeAfterMinutes: 10, approverAfterMinutes: 10 },
+    escalation: { ...snapshot.escalation, repeatMinutes: snapshot.escalation.repeatMinutes || 5 },
+    cancellation: snapshot.cancellation ?? { notify: ["office"] },
+  };
+}
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
 export type Purpose = Policy["purposes"][number];

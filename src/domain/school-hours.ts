@@ -65,3 +65,25 @@ export function formatSchoolTime(at: Date, timezone: string, options: { seconds?
 }
 
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function cached(map: Map<string, Intl.DateTimeFormat>, timezone: string, options: Intl.DateTimeFormatOptions) {
+  let formatter = map.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", { timeZone: timezone, ...options });
+    map.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+/** The school's clock time of an instant, e.g. "14:05". */
+export function formatSchoolClock(at: Date, timezone: string): string {
+  return cached(clockFormatters, timezone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+}
+
+/** The school's date of an instant, e.g. "Tue 24 Nov". */
+export function formatSchoolDate(at: Date, timezone: string): string {
+  return cached(dateFormatters, timezone, { weekday: "short", day: "numeric", month: "short" }).format(at).replace(",", "");
+}

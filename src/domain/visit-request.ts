@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { describeRoles } from "./approval.js";
 import type { FieldError } from "./domain-error.js";
 import type { Policy } from "./policy.js";
+import { couldBeReply } from "./replies/reply-words.js";
+import { describeRoles } from "./roles.js";
 import { classifyHours } from "./school-hours.js";
 
 /** UK mobiles (07… or +44 7…) or any international number written with +. */
@@ -11,7 +12,14 @@ const mobile = z
   .transform((value) => value.replace(/[\s()-]/g, ""))
   .refine((value) => /^(07\d{9}|\+447\d{9}|\+[1-9]\d{7,14})$/.test(value), "enter a mobile number like 07700 900123");
 
-const text = (max: number) => z.string().trim().max(max, `keep this under ${max} characters`);
+// A NUL or other control character cannot be stored in a text column, and nobody types one on purpose.
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `keep this under ${max} characters`)
+    .refine((value) => !CONTROL.test(value), "remove the invisible control character (pasted from elsewhere?)");
 const required = (max: number) => text(max).min(1, "this is required");
 
 const staffOnVisit = z.object({
@@ -69,7 +77,16 @@ export type VisitRequest = z.infer<typeof visitRequestSchema>;
 export type StoredVisitRequest = Omit<VisitRequest, "codeWord">;
 
 export interface PolicyWarning {
-  code: "lone-visit" | "lone-visit-dsl-decides" | "out-of-hours" | "evening" | "parents-not-told" | "animals" | "safeguarding";
+  code:
+    | "lone-visit"
+    | "lone-visit-dsl-decides"
+    | "out-of-hours"
+    | "evening"
+    | "parents-not-told"
+    | "animals"
+    | "safeguarding"
+    | "approver-on-visit"
+    | "overlapping-visit";
   text: string;
 }
 
@@ -161,8 +178,11 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
   if (policy.codeWord.required && !request.codeWord)
     errors.push({ field: "codeWord", message: "set a code word: typing it in the visit thread raises a silent alarm" });
   if (request.codeWord && request.codeWord.length < 4) errors.push({ field: "codeWord", message: "use at least 4 characters" });
-  if (request.codeWord && isReplyWord(request.codeWord))
-    errors.push({ field: "codeWord", message: "choose a word you would not type as an ordinary reply (not ok, in, back…)" });
+  else if (request.codeWord && couldBeReply(request.codeWord))
+    errors.push({
+      field: "codeWord",
+      message: "choose a word you would never type in an ordinary reply (not ok, safe, all good, back, a number…)",
+    });
 
   if (request.risks.animals)
     warnings.push({
@@ -173,19 +193,4 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
     });
 
   return { errors, warnings };
-}
-
-const ordinaryReplies = /^(ok|okay|leaving|arrived|in|no answer|parents late|left|back|help|delay.*|left .*)$/i;
-
-function isReplyWord(word: string): boolean {
-  return ordinaryReplies.test(word.trim());
-}
-
-/** "Jamie Lee Smith" → "J.S."; what the general visits channel may show of a pupil. */
-export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return "?";
-  const first = words[0] ?? "";
-  const last = words.length > 1 ? (words[words.length - 1] ?? "") : "";
-  return `${first.charAt(0).toUpperCase()}.${last ? `${last.charAt(0).toUpperCase()}.` : ""}`;
 }

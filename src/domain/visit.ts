@@ -24,7 +24,26 @@ export interface Decision {
 }
 
 /** Why the escalation ladder is running. */
-export type LadderReason = "missed_check_in" | "overdue_return";
+export type LadderReason = "missed_check_in" | "overdue_return" | "not_started";
+
+/** What raised an alarm: the silent code word, an open call for help, or a ladder that reached its emergency step. */
+export type AlarmKind = "code_word" | "help" | "ladder";
+
+/**
+ * An alarm is orthogonal to where the staff are: it repeats every `escalation.repeatMinutes` until
+ * someone who is not on the visit takes it, and only such a person can end it ("Staff are safe").
+ */
+export interface AlarmState {
+  kind: AlarmKind;
+  raisedAt: string;
+  /** The member of the pair who raised it (code word or help). */
+  raisedBy?: string;
+  /** When it last went out (first sent or repeated). */
+  lastAlertAt: string;
+  repeats: number;
+  /** Who took it and until when; past `until` it re-alerts unless stood down. */
+  acknowledged: { by: string; name: string; at: string; until: string; note?: string } | null;
+}
 
 export interface LadderState {
   reason: LadderReason;
@@ -51,10 +70,17 @@ export interface Progress {
   nextCheckInDue?: string;
   /** The check-in due time the pair was last prompted for, so a prompt is sent once. */
   promptedFor?: string;
-  doorstep?: { startedAt: string; parentsLate: boolean };
+  /** Waiting at the door: since when, and whether parents said they were late or nobody answered. */
+  doorstep?: { startedAt: string; parentsLate: boolean; noAnswer?: boolean };
   cancelReason?: string;
-  emergency?: { raisedAt: string; kind: "code_word" };
+  /** Who cancelled, and why (recorded in the audit trail and the export too). */
+  cancelled?: { by: string; name: string; at: string; reason: string };
+  alarm?: AlarmState | null;
   ladder?: LadderState | null;
+  /** An approved visit nobody has set off on: when the pair, the office and the approver were asked. */
+  start?: { askedAt?: string; officeToldAt?: string; approverToldAt?: string };
+  /** "delay 15" before setting off: they now expect to leave then. */
+  startBy?: string;
   /** When the approvers were reminded that the request is still waiting. */
   approvalRemindedAt?: string;
   /** When the visit's thread was opened in the visits channel (on the day). */

@@ -1,9 +1,10 @@
 import type { DueTimer, StoreTx } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { PrismaClient, Visit as VisitRow } from "./generated/client.js";
+import { PendingWrites } from "./pending-writes.js";
 import { TX_OPTIONS, type Tx } from "./prisma-tx.js";
-import { inTx } from "./store-tx.js";
-import { NotInBatch, TimerBatch } from "./timer-batch.js";
+import { createTx, inTx } from "./store-tx.js";
+import { VisitSession } from "./visit-session.js";
 
 /** Timers claimed together, in one transaction. */
 const TIMER_BATCH = 25;
@@ -14,7 +15,7 @@ const RETRY_FAILED_MS = 15_000;
  * Claims due timers with FOR UPDATE SKIP LOCKED, each locked together with its visit, and runs the
  * work in the claiming transaction: two instances never act on one timer, and a crash mid-way
  * rolls the claim back. Timers are claimed in batches, each batch one transaction whose writes go
- * to the database in two statements at its end (see TimerBatch): a visit's changes are saved with
+ * to the database in two statements at its end (see PendingWrites): a visit's changes are saved with
  * its timer's, or not at all. Work that fails leaves its visit as it was and its timer is retried
  * in 15 s, without holding back the rest of the batch; if the batch's own statements fail, its
  * timers are done again one per transaction.
@@ -37,7 +38,7 @@ export async function processDueTimers(
       batch = await prisma.$transaction((tx) => runBatch(tx, clock, now, size, passOver, claimed, work), TX_OPTIONS);
     } catch (error) {
       if (claimed.length === 0) throw error; // the claim itself failed: the database is not answering
-      if (!(error instanceof NotInBatch)) console.error("homevisit: a batch of timers failed; doing them one by one:", error);
+      console.error("homevisit: a batch of timers failed; doing them one by one:", error);
       for (const timer of claimed) {
         passOver.push(timer.id);
         if (processed < limit && (await processOneTimer(prisma, clock, now, timer.id, work))) processed++;
@@ -77,25 +78,25 @@ async function runBatch(
     FROM "Timer" t JOIN "Visit" v ON v.id = t."visitId"
     WHERE t.state = 'pending' AND t."dueAt" <= ${now} AND NOT (t.id = ANY(${passOver}::text[]))
     ORDER BY t."dueAt" ASC, t.id ASC LIMIT ${size} FOR UPDATE OF t, v SKIP LOCKED`;
-  const batch = new TimerBatch(tx, rows);
+  const visits = new Map<string, VisitRow>();
+  for (const { timerId: _timerId, timerDueAt: _timerDueAt, ...row } of rows) visits.set(row.id, row);
+  const session = new VisitSession(tx, visits);
+  const batch = new PendingWrites();
   const failed: BatchOutcome["failed"] = [];
   for (const row of rows) {
     const timer: DueTimer = { id: row.timerId, visitId: row.id, dueAt: row.timerDueAt };
     claimed.push(timer);
-    const staged = batch.stage(timer);
+    // Each timer's writes are its own until its work succeeds: a failure leaves nothing behind.
+    const staged = new PendingWrites(batch);
     try {
-      await work(staged.tx, timer);
-      staged.keep();
+      await work(createTx(tx, clock, staged, session), timer);
+      batch.add(staged);
     } catch (error) {
-      if (error instanceof NotInBatch) throw error;
       failed.push({ timer, error });
     }
   }
-  await batch.save(
-    failed.map((f) => f.timer.id),
-    new Date(now.getTime() + RETRY_FAILED_MS),
-    clock.now(),
-  );
+  if (failed.length > 0) batch.retry = { ids: failed.map((f) => f.timer.id), at: new Date(now.getTime() + RETRY_FAILED_MS) };
+  await batch.write(tx, clock.now());
   return { claimed: rows.length, failed };
 }
 

@@ -1,32 +1,56 @@
 import { randomUUID } from "node:crypto";
 import type { AuditInput, OutgoingMessage } from "../app/ports.js";
+import type { Visit } from "../domain/visit.js";
 import type { Client } from "./prisma-tx.js";
+import { type Loaded, updateVisits, visitWrite } from "./visit-writes.js";
 
 /**
- * Audit entries, safety timers and outbox messages waiting to be written, and timers to put off:
- * all in one statement (one round trip), audit ids and outbox order as they were added.
+ * What a transaction has decided to write, held until its end and then written in two statements
+ * (one round trip each): the visits it saved, and its audit entries, safety timers and outbox
+ * messages, audit ids and outbox order as they were added. A batch of timers gives each timer its
+ * own PendingWrites over the batch's (`parent`), kept when the timer's work succeeds and dropped
+ * when it throws, so a failed visit leaves nothing behind.
  */
 export class PendingWrites {
   readonly audit: AuditInput[] = [];
   readonly outbox: { message: OutgoingMessage; now: Date }[] = [];
   /** Each visit's safety timer: due then (pending again), or null: nothing pending. */
   readonly timers = new Map<string, Date | null>();
+  /** Visits saved: the newest version, over the row as it was read. */
+  readonly visits = new Map<string, { visit: Visit; loaded: Loaded }>();
+  /** Critical outbox rows reported as not delivered. */
+  readonly reported: string[] = [];
   /** Timers whose work failed, to look at again at `at`. */
   retry: { ids: string[]; at: Date } | null = null;
 
-  /** Critical messages for a visit added here and not written yet. */
-  criticalFor(visitId: string): number {
-    return this.outbox.filter((o) => o.message.visitId === visitId && o.message.critical).length;
+  constructor(private readonly parent?: PendingWrites) {}
+
+  /** The visit as this transaction last saved it, if it did. */
+  savedVisit(id: string): Visit | undefined {
+    return this.visits.get(id)?.visit ?? this.parent?.savedVisit(id);
+  }
+
+  saveVisit(visit: Visit, loaded: Loaded): void {
+    this.visits.set(visit.id, { visit, loaded });
+  }
+
+  /** Outbox messages for a visit added here (or in the batch) and not written yet. */
+  queuedFor(visitId: string): OutgoingMessage[] {
+    const own = this.outbox.filter((o) => o.message.visitId === visitId).map((o) => o.message);
+    return [...(this.parent?.queuedFor(visitId) ?? []), ...own];
   }
 
   add(other: PendingWrites): void {
     this.audit.push(...other.audit);
     this.outbox.push(...other.outbox);
+    this.reported.push(...other.reported);
     for (const [visitId, dueAt] of other.timers) this.timers.set(visitId, dueAt);
+    for (const [visitId, saved] of other.visits) this.visits.set(visitId, saved);
   }
 
   async write(client: Client, now: Date): Promise<void> {
-    if (this.audit.length + this.outbox.length + this.timers.size === 0 && !this.retry) return;
+    await this.writeVisits(client, now);
+    if (this.audit.length + this.outbox.length + this.timers.size + this.reported.length === 0 && !this.retry) return;
     const timers = [...this.timers];
     const done = timers.flatMap(([visitId, at]) => (at ? [] : [`${visitId}:safety`]));
     // A timer some other work in the batch set again is left as that work set it.
@@ -48,6 +72,7 @@ export class PendingWrites {
         n,
       })),
       now,
+      reported: this.reported,
     };
     // Data-modifying CTEs all run, whether or not the final SELECT reads them. No row is touched
     // twice: a visit has one entry in `timers`, and a failed timer's own writes were dropped.
@@ -81,13 +106,37 @@ export class PendingWrites {
          FROM input, jsonb_to_recordset(input.j->'outbox') AS x(id text, "visitId" text, platform text, target jsonb,
            message jsonb, updates text, "refKey" text, critical boolean, "nextAttemptAt" timestamptz, n int)
          ORDER BY x.n
+         RETURNING 1),
+       reported AS (
+         UPDATE "Outbox" SET "reportedAt" = (input.j->>'now')::timestamptz FROM input
+         WHERE "Outbox".id IN (SELECT jsonb_array_elements_text(input.j->'reported'))
          RETURNING 1)
        SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM pending) + (SELECT count(*) FROM done)
-         + (SELECT count(*) FROM retry) + (SELECT count(*) FROM outbox)`,
+         + (SELECT count(*) FROM retry) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM reported)`,
       JSON.stringify(input),
       done,
       retry,
     );
+  }
+
+  /** Every visit saved, in one statement, each only over the version it was read at. */
+  private async writeVisits(client: Client, now: Date): Promise<void> {
+    if (this.visits.size === 0) return;
+    const writes = [...this.visits.values()].map(({ visit, loaded }) => {
+      const write = visitWrite(visit, loaded.version, loaded.large);
+      write.newVersion = visit.version;
+      return write;
+    });
+    const saved = await updateVisits(client, writes, now);
+    if (saved !== writes.length) throw new StaleVisits(writes.length - saved);
+  }
+}
+
+/** Someone else saved one of these visits since it was read: the work must be done again. */
+export class StaleVisits extends Error {
+  constructor(count: number) {
+    super(`${count} visit(s) changed while this transaction held them`);
+    this.name = "StaleVisits";
   }
 }
 

@@ -2,6 +2,8 @@ import type { AuditEntry, MessageRef, Store } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
 import { processDueTimers } from "./due-timers.js";
+import { findThreadVisitId, linkThread, threadOf } from "./message-links.js";
+import { claimOnce } from "./once-keys.js";
 import type { Database } from "./open-database.js";
 import { claimOutbox } from "./outbox-rows.js";
 import { appendAudit } from "./pending-writes.js";
@@ -63,12 +65,13 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
         await prisma.$executeRaw`UPDATE "Outbox" SET state = 'pending', "lastError" = ${error.slice(0, 1000)}, "nextAttemptAt" = ${retryAt} WHERE id = ${id}`,
       );
     },
-    findVisitByMessageRef: async (platform, refKey, field, value) => {
-      const row = await prisma.visit.findFirst({
-        where: { messageRefs: { path: [`${platform}:${refKey}`, field], equals: value } },
-      });
+    findVisitByThread: async (platform, channel, threadId) => {
+      const visitId = await findThreadVisitId(prisma, platform, channel, threadId);
+      const row = visitId ? await prisma.visit.findUnique({ where: { id: visitId } }) : null;
       return row ? toVisit(row) : null;
     },
+    linkThread: (platform, channel, threadId, visitId) => linkThread(prisma, platform, channel, threadId, visitId, clock.now()),
+    claimOnce: (key, result = {}) => claimOnce(prisma, key, result, clock.now()),
     getMessageRef: async (visitId, platform, refKey) => {
       if (!visitId) return null;
       const rows = await prisma.$queryRaw<{ ref: MessageRef | null }[]>`
@@ -77,6 +80,9 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
     },
     saveMessageRef: async (visitId, platform, refKey, ref) => {
       if (!visitId) return;
+      const thread = refKey === "thread" ? threadOf(ref) : null;
+      // The thread is linked before its ref is saved: a reply may already be on its way.
+      if (thread) await linkThread(prisma, platform, thread.channel, thread.threadId, visitId, clock.now());
       // jsonb_set keeps concurrent writers of other keys intact, unlike a read-modify-write.
       await prisma.$executeRaw`UPDATE "Visit" SET "messageRefs" = jsonb_set("messageRefs", ARRAY[${`${platform}:${refKey}`}], ${JSON.stringify(ref)}::jsonb, true) WHERE id = ${visitId}`;
     },

@@ -1,50 +1,41 @@
-import type { OutgoingMessage, RecordRow, StoreTx } from "../app/ports.js";
+import type { CriticalBacklog, OnceClaim, OutgoingMessage, RecordRow, StoreTx } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
-import type { Visit } from "../domain/visit.js";
-import type { Visit as VisitRow } from "./generated/client.js";
+import { linkThread } from "./message-links.js";
+import { claimOnce } from "./once-keys.js";
 import { PendingWrites } from "./pending-writes.js";
 import type { Tx } from "./prisma-tx.js";
-import { json, largeColumnsText, toVisit, toVisitData } from "./visit-mapper.js";
-import { type Loaded, updateVisits, visitWrite } from "./visit-writes.js";
+import { json, toVisitData } from "./visit-mapper.js";
+import { VisitSession } from "./visit-session.js";
 
 /** Runs `work` on a StoreTx over `tx`, then writes what it left buffered: all before the commit. */
 export async function inTx<T>(tx: Tx, clock: Clock, work: (stx: StoreTx) => Promise<T>): Promise<T> {
   const writes = new PendingWrites();
-  const result = await work(createTx(tx, clock, writes));
+  const result = await work(createTx(tx, clock, writes, new VisitSession(tx)));
   await writes.write(tx, clock.now());
   return result;
 }
 
 /**
- * A StoreTx over one transaction. Audit entries, timers and outbox messages are only ever written
- * (nothing in a transaction reads them back but the count of undelivered critical messages, which
- * counts the buffered ones too), so they are buffered and go in one statement before the commit.
+ * The one StoreTx: use cases run on it, and so does each timer of the safety tick's batches.
+ * Visit saves, audit entries, timers and outbox messages are held in `writes` until the end
+ * (nothing reads them back but through this StoreTx), then go in two statements.
  */
-export function createTx(tx: Tx, clock: Clock, writes: PendingWrites): StoreTx {
-  // What this transaction read of the visits it holds locked, so an update leaves out large
-  // columns that are as they were read.
-  const loaded = new Map<string, Loaded>();
+export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: VisitSession): StoreTx {
   return {
-    getVisitForUpdate: async (id) => {
-      const rows = await tx.$queryRaw<VisitRow[]>`SELECT * FROM "Visit" WHERE id = ${id} FOR UPDATE`;
-      const row = rows[0];
-      if (!row) return null;
-      const visit = toVisit(row);
-      loaded.set(id, { version: visit.version, large: largeColumnsText(visit) });
-      return visit;
-    },
+    getVisitForUpdate: async (id) => writes.savedVisit(id) ?? (await session.load(id))?.visit ?? null,
     insertVisit: async (visit) => {
       await tx.visit.create({
         data: { id: visit.id, version: visit.version, ...toVisitData(visit), createdAt: visit.createdAt, updatedAt: clock.now() },
       });
     },
-    updateVisit: async (visit: Visit) => {
-      const known = loaded.get(visit.id);
-      // Only over the version that was read: otherwise the version check refuses it anyway.
-      const write = visitWrite(visit, visit.version, known?.version === visit.version ? known.large : undefined);
-      if ((await updateVisits(tx, [write], clock.now())) !== 1) return null;
-      loaded.set(visit.id, { version: write.newVersion, large: write.large });
-      return { ...visit, version: write.newVersion };
+    updateVisit: async (visit) => {
+      const read = await session.load(visit.id);
+      const current = writes.savedVisit(visit.id) ?? read?.visit;
+      // Only over the version that was read: two approvers at once, one wins.
+      if (!read || !current || current.version !== visit.version) return null;
+      const saved = { ...visit, version: visit.version + 1 };
+      writes.saveVisit(saved, read.loaded);
+      return saved;
     },
     appendAudit: async (entry) => {
       writes.audit.push(entry);
@@ -58,9 +49,26 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites): StoreTx {
     latestRecordId: async (visitId) =>
       (await tx.visitRecord.findFirst({ where: { visitId }, orderBy: { submittedAt: "desc" }, select: { id: true } }))?.id ??
       null,
-    countUndeliveredCritical: async (visitId) =>
-      (await tx.outbox.count({ where: { visitId, critical: true, state: { in: ["pending", "sending"] } } })) +
-      writes.criticalFor(visitId),
+    undeliveredCritical: async (visitId): Promise<CriticalBacklog[]> => {
+      const queued = writes
+        .queuedFor(visitId)
+        .filter((message) => message.critical)
+        .map((message) => ({ id: "", target: message.target, queuedAt: clock.now(), lastError: null, reportedAt: null }));
+      return [...(await session.undeliveredCritical(visitId)), ...queued];
+    },
+    markReported: async (ids) => {
+      writes.reported.push(...ids.filter(Boolean));
+    },
+    listCardKeys: async (visitId) => {
+      const rows = await tx.$queryRaw<{ refKey: string }[]>`
+        SELECT DISTINCT "refKey" FROM "Outbox" WHERE "visitId" = ${visitId} AND "refKey" LIKE 'card:%'`;
+      const queued = writes
+        .queuedFor(visitId)
+        .flatMap((message) => (message.refKey?.startsWith("card:") ? [message.refKey] : []));
+      return [...new Set([...rows.map((row) => row.refKey), ...queued])];
+    },
+    claimOnce: (key: string, result: Record<string, unknown> = {}): Promise<OnceClaim> => claimOnce(tx, key, result, clock.now()),
+    linkThread: (platform, channel, threadId, visitId) => linkThread(tx, platform, channel, threadId, visitId, clock.now()),
     insertRecord: async (record: RecordRow) => {
       await tx.visitRecord.create({ data: { ...record, form: json(record.form) } });
       await tx.visit.update({

@@ -1,4 +1,5 @@
-import type { Policy } from "../domain/policy.js";
+import { initialsOf } from "../domain/initials.js";
+import { type Policy, withCurrentDefaults } from "../domain/policy.js";
 import type { Platform } from "../domain/school-directory.js";
 import type { Decision, Progress, Visit } from "../domain/visit.js";
 import type { VisitStatus } from "../domain/visit-lifecycle.js";
@@ -20,7 +21,8 @@ export function toVisit(row: VisitRow): Visit {
     request,
     codeWordHash: row.codeWordHash,
     warnings: row.warnings as unknown as PolicyWarning[],
-    policy: row.policySnapshot as unknown as Policy,
+    // A snapshot taken before a policy key existed gains that key's default, and nothing else.
+    policy: withCurrentDefaults(row.policySnapshot as unknown as Policy),
     policyVersion: row.policyVersion,
     decision: (row.decision as unknown as Decision | null) ?? null,
     progress: row.progress as unknown as Progress,
@@ -53,7 +55,7 @@ export function toVisitColumns(visit: Visit) {
     requesterId: visit.requesterId,
     leadStaffId: visit.request.lead.staffId,
     secondStaffId: visit.request.second?.staffId ?? null,
-    pupilInitials: initials(visit.request.pupil.name),
+    pupilInitials: initialsOf(visit.request.pupil.name),
     plannedStart: visit.request.plannedStart,
     expectedReturn: new Date(visit.progress.expectedReturn),
     request: visit.request as unknown,
@@ -80,14 +82,6 @@ export function largeColumnsText(visit: Visit): Record<LargeColumn, string> {
     warnings: JSON.stringify(visit.warnings),
     policySnapshot: JSON.stringify(visit.policy),
   };
-}
-
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase())
-    .join("");
 }
 
 export function json(value: unknown): Prisma.InputJsonValue {

@@ -15,8 +15,9 @@ describe("the visit lifecycle", () => {
     ["returned", "complete_record", "closed"],
     ["at_address", "cancel", "cancelled"],
     ["approved", "cancel", "cancelled"],
-    ["in_home", "raise_emergency", "emergency"],
-    ["emergency", "stand_down", "returned"],
+    ["in_home", "cancel", "cancelled"],
+    ["left_address", "cancel", "cancelled"],
+    ["cancelled", "return", "cancelled"],
     ["cancelled", "complete_record", "closed"],
   ];
 
@@ -28,10 +29,9 @@ describe("the visit lifecycle", () => {
     ["requested", "leave_school"],
     ["declined", "approve"],
     ["approved", "approve"],
-    ["in_home", "cancel"],
-    ["returned", "raise_emergency"],
+    ["returned", "cancel"],
     ["closed", "leave_school"],
-    ["emergency", "cancel"],
+    ["declined", "cancel"],
   ];
 
   it.each(refused)("a %s visit cannot %s, and says so with a stable code", (from, event) => {
@@ -39,12 +39,17 @@ describe("the visit lifecycle", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("invalid-transition");
-      expect(result.error.message).toContain(from.replace(/_/g, " "));
+      expect(result.error.message).toMatch(/^A visit that is .+ cannot .+\.$/);
     }
   });
 
   it("never throws, whatever the pair of status and event", () => {
     for (const status of visitStatuses) for (const event of visitEvents) expect(() => transition(status, event)).not.toThrow();
+  });
+
+  it("says what happened in people's words", () => {
+    const result = transition("returned", "cancel");
+    expect(!result.ok && result.error.message).toBe("A visit that is over (staff back) cannot be cancelled.");
   });
 
   it("declined is terminal", () => {

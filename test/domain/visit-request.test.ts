@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPolicyFile } from "../../src/config/load-school.js";
-import { assessRequest, initialsOf, parseVisitRequest } from "../../src/domain/visit-request.js";
+import { initialsOf } from "../../src/domain/initials.js";
+import { assessRequest, parseVisitRequest } from "../../src/domain/visit-request.js";
 import { demoRequestInput } from "../support/visit-fixtures.js";
 
 const policy = loadPolicyFile("policies/default.yaml");
@@ -80,8 +81,34 @@ describe("a visit request", () => {
     expect(errors.map((e) => e.field)).toContain("second.staffId");
   });
 
-  it("shows only initials where the pupil must not be named", () => {
-    expect(initialsOf("Jamie Lee Smith")).toBe("J.S.");
+  it("shows only initials where the pupil must not be named, whole characters however the name is written", () => {
+    expect(initialsOf("Jamie Lee Smith")).toBe("J.L.S.");
     expect(initialsOf("ada")).toBe("A.");
+    expect(initialsOf("𠮷田 花子")).toBe("𠮷.花.");
+    expect(initialsOf("Jamie 😀")).toBe("J.");
+    expect(initialsOf("  Zoë   O'Neill ")).toBe("Z.O.");
+    expect(initialsOf("😀")).toBe("?");
+    // No initial is ever half a surrogate pair (that is what made such names fail to save).
+    const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const name of ["𠮷田 花子", "Jamie 😀", "𝒜da Smith"]) expect(initialsOf(name)).not.toMatch(loneSurrogate);
+  });
+
+  it("takes names with emoji and characters outside the basic plane, and refuses a NUL byte with a field error", () => {
+    expect(assess({ pupil: { name: "𠮷田 花子" } }).errors).toEqual([]);
+    expect(assess({ pupil: { name: "Jamie 😀" } }).errors).toEqual([]);
+    const parsed = parseVisitRequest(demoRequestInput({ pupil: { name: "Jamie\u0000Smith" } }));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.errors).toEqual([{ field: "pupil.name", message: expect.stringMatching(/control character/) }]);
+  });
+
+  it.each(["safe", "all good", "👍", "Police", "ok thanks", "999", "back now", "not safe"])(
+    "refuses %j as a code word: it reads as a reply, so it would raise an alarm on every check-in or never",
+    (codeWord) => {
+      expect(assess({ codeWord }).errors.map((e) => e.field)).toContain("codeWord");
+    },
+  );
+
+  it.each(["marmalade", "Bluebell", "blue bell", "kingfisher"])("accepts %j as a code word", (codeWord) => {
+    expect(assess({ codeWord }).errors).toEqual([]);
   });
 });

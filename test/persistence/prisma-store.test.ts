@@ -142,11 +142,17 @@ describe(`the store on ${process.env.TEST_DATABASE_URL || process.env.DATABASE_U
     expect(await store.claimOutbox(new Date(later.getTime() + 60_000), 10, 30_000, "instance-c")).toEqual([]);
   });
 
-  it("finds a visit by where its thread lives on a platform", async () => {
+  it("finds a visit by where its thread lives on a platform, and by a second thread linked to it", async () => {
     await store.inTransaction((tx) => tx.insertVisit(newVisit("HV-THREAD")));
     await store.saveMessageRef("HV-THREAD", "slack", "thread", { channel: "C1", ts: "1700000000.000100" });
-    expect((await store.findVisitByMessageRef("slack", "thread", "ts", "1700000000.000100"))?.id).toBe("HV-THREAD");
-    expect(await store.findVisitByMessageRef("teams", "thread", "ts", "1700000000.000100")).toBeNull();
+    expect((await store.findVisitByThread("slack", "C1", "1700000000.000100"))?.id).toBe("HV-THREAD");
+    expect(await store.findVisitByThread("teams", "C1", "1700000000.000100")).toBeNull();
+    expect(await store.findVisitByThread("slack", "C2", "1700000000.000100")).toBeNull();
+    // A Teams thread's conversation id carries its root; the channel is what comes before it.
+    await store.saveMessageRef("HV-THREAD", "teams", "thread", { channel: "19:v@thread.tacv2;messageid=9", id: "9" });
+    expect((await store.findVisitByThread("teams", "19:v@thread.tacv2", "9"))?.id).toBe("HV-THREAD");
+    await store.linkThread("slack", "C1", "1700000000.000999", "HV-THREAD");
+    expect((await store.findVisitByThread("slack", "C1", "1700000000.000999"))?.id).toBe("HV-THREAD");
     expect(await store.getMessageRef("HV-THREAD", "slack", "thread")).toEqual({ channel: "C1", ts: "1700000000.000100" });
   });
 });

@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import { loadPolicyFile } from "../../src/config/load-school.js";
 import { addMinutes } from "../../src/domain/clock.js";
 import type { Policy } from "../../src/domain/policy.js";
+import { applyReply, type ReplyInput, type ReplyOutcome } from "../../src/domain/replies/apply-reply.js";
+import { nextStep } from "../../src/domain/safety/safety-engine.js";
 import type { Reach, SafetyEffect } from "../../src/domain/safety-effects.js";
-import { nextStep } from "../../src/domain/safety-engine.js";
 import type { StaffMember } from "../../src/domain/school-directory.js";
 import type { Progress, Visit } from "../../src/domain/visit.js";
 import type { VisitStatus } from "../../src/domain/visit-lifecycle.js";
@@ -128,5 +129,13 @@ export function escalations(timeline: TimedEffect[]): { at: string; effect: Esca
 /** Unwraps a domain Result in a test, failing loudly with the domain's own message. */
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Error }): T {
   if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** One of the pair's replies, applied by the domain with everyone reachable; it must be one. */
+export function replyTo(visit: Visit, reply: ReplyInput, staffId: string, at: Date): ReplyOutcome {
+  const result = applyReply(visit, reply, staffId, at, reachAll);
+  if (!result.ok) throw result.error;
+  if (!result.value) throw new Error(`${reply.type} was not read as a reply to ${visit.id}`);
   return result.value;
 }

@@ -6,10 +6,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadPolicyFile } from "../../src/config/load-school.js";
 import { authoriseApprover, decideVisit } from "../../src/domain/approval.js";
-import { nextStep } from "../../src/domain/safety-engine.js";
+import { nextStep } from "../../src/domain/safety/safety-engine.js";
 import { classifyHours } from "../../src/domain/school-hours.js";
 import type { Visit } from "../../src/domain/visit.js";
-import { applyReply } from "../../src/domain/visit-replies.js";
 import { assessRequest } from "../../src/domain/visit-request.js";
 import {
   buildRequest,
@@ -21,6 +20,7 @@ import {
   presetPath,
   purposeOf,
   reachAll,
+  replyTo,
   runEngine,
   staff,
   T0,
@@ -125,8 +125,8 @@ function atTheDoor(file: string, parentsLate: boolean): Visit {
       doorstep: { startedAt: T0.toISOString(), parentsLate: false },
     },
   });
-  if (parentsLate) visit = unwrap(applyReply(visit, { type: "parents_late" }, "t.jones", minutesAfter(2))).visit;
-  return unwrap(applyReply(visit, { type: "ok" }, "a.khan", minutesAfter(15))).visit;
+  if (parentsLate) visit = replyTo(visit, { type: "parents_late" }, "t.jones", minutesAfter(2)).visit;
+  return replyTo(visit, { type: "ok" }, "a.khan", minutesAfter(15)).visit;
 }
 
 describe.each(presets)("preset $file", (row) => {
@@ -173,7 +173,7 @@ describe.each(presets)("preset $file", (row) => {
 
   it(`prompts a check-in ${row.promptBefore} min before it is due, every ${row.checkInEvery} min`, () => {
     const approved = buildVisit(policy, { status: "approved" });
-    const leaving = unwrap(applyReply(approved, { type: "leaving" }, "t.jones", T0));
+    const leaving = replyTo(approved, { type: "leaving" }, "t.jones", T0);
     const promptAt = minutesAfter(row.checkInEvery - row.promptBefore);
 
     const before = nextStep(leaving.visit, new Date(promptAt.getTime() - 1), reachAll);
@@ -186,13 +186,13 @@ describe.each(presets)("preset $file", (row) => {
     ]);
 
     // A check-in restarts the interval from the moment it was made.
-    const checkedIn = unwrap(applyReply(at.visit, { type: "ok" }, "a.khan", minutesAfter(row.checkInEvery - 1))).visit;
+    const checkedIn = replyTo(at.visit, { type: "ok" }, "a.khan", minutesAfter(row.checkInEvery - 1)).visit;
     const next = nextStep(checkedIn, minutesAfter(row.checkInEvery - 1), reachAll);
     expect(next.nextAt?.toISOString()).toBe(minutesAfter(2 * row.checkInEvery - 1 - row.promptBefore).toISOString());
   });
 
   it("starts the ladder at the pair when a check-in is missed by more than the grace period", () => {
-    const leaving = unwrap(applyReply(buildVisit(policy), { type: "leaving" }, "t.jones", T0)).visit;
+    const leaving = replyTo(buildVisit(policy), { type: "leaving" }, "t.jones", T0).visit;
     const missedAt = minutesAfter(row.checkInEvery + policy.checkIns.graceMinutes);
     const { timeline } = runEngine(leaving, T0, missedAt);
     const steps = escalations(timeline);
@@ -329,13 +329,17 @@ describe("Ordsall Primary School", () => {
       status: "at_address",
       progress: { arrivedAt: T0.toISOString(), lastCheckIn: { at: T0.toISOString(), by: "t.jones", place: "at the address" } },
     });
-    const late = unwrap(applyReply(visit, { type: "parents_late" }, "t.jones", T0));
-    expect(late.effects[0]).toEqual({ type: "thread_reply", text: expect.stringContaining("allows no longer wait") });
+    const late = replyTo(visit, { type: "parents_late" }, "t.jones", T0);
+    expect(late.effects.at(-1)).toEqual({
+      type: "answer",
+      to: "t.jones",
+      answer: { kind: "parents_late", waitUntil: minutesAfter(20).toISOString(), extended: false },
+    });
     expect(nextStep(late.visit, minutesAfter(20), reachAll).visit.status).toBe("cancelled");
   });
 
   it("staff not contactable: office, then the headteacher, then the police instruction", () => {
-    const leaving = unwrap(applyReply(buildVisit(policy), { type: "leaving" }, "t.jones", T0)).visit;
+    const leaving = replyTo(buildVisit(policy), { type: "leaving" }, "t.jones", T0).visit;
     const { timeline } = runEngine(leaving, T0, minutesAfter(90));
     const steps = escalations(timeline).map(({ at, effect }) => ({
       at,
@@ -356,7 +360,7 @@ describe("Ordsall Primary School", () => {
     const start = new Date("2026-11-24T16:30:00Z");
     const officeStep = (responsibleContact: typeof contact & { staffId?: string }) => {
       const request = buildRequest(policy, { ...outOfHours, outOfHoursJustification: "Parent works shifts", responsibleContact });
-      const leaving = unwrap(applyReply(buildVisit(policy, { request }), { type: "leaving" }, "t.jones", start)).visit;
+      const leaving = replyTo(buildVisit(policy, { request }), { type: "leaving" }, "t.jones", start).visit;
       const { timeline } = runEngine(leaving, start, minutesAfter(40, start));
       const prompt = timeline.find((entry) => entry.effect.type === "prompt_check_in");
       expect(prompt?.effect).toMatchObject({ responsibleContact: true });
@@ -418,17 +422,20 @@ describe("Heather Avenue Infant School", () => {
   });
 
   it("the code word means 999 at once with names, last known location and vehicle registration", () => {
-    const underWay = unwrap(applyReply(buildVisit(policy), { type: "leaving" }, "t.jones", T0)).visit;
-    const raised = unwrap(applyReply(underWay, { type: "code_word" }, "a.khan", minutesAfter(12)));
-    expect(raised.visit.status).toBe("emergency");
-    expect(raised.effects.map((e) => e.type)).toEqual(["thread_reply", "code_word_alert"]);
+    const underWay = replyTo(buildVisit(policy), { type: "leaving" }, "t.jones", T0).visit;
+    const raised = replyTo(underWay, { type: "code_word" }, "a.khan", minutesAfter(12));
+    expect(raised.visit.progress.alarm?.kind).toBe("code_word");
+    expect(raised.effects.map((e) => e.type)).toEqual(["answer", "alarm_alert"]);
     // The reply looks like an ordinary check-in to anyone reading over a shoulder.
-    expect(raised.effects[0]).toEqual({ type: "thread_reply", text: expect.stringMatching(/^Thanks, checked in/) });
+    expect(raised.effects[0]).toMatchObject({ type: "answer", answer: { kind: "checked_in" } });
     expect(policy.escalation.codeWordNotify).toEqual(expect.arrayContaining(["headteacher", "office"]));
-    const instruction = policy.escalation.emergencyInstruction;
+    const instruction = policy.escalation.codeWordInstruction ?? "";
     expect(instruction).toMatch(/code word used: call the police on 999 immediately/i);
     expect(instruction).toMatch(/names and last known locations/);
     expect(instruction).toMatch(/vehicle registration/);
+    // Staff overdue with no code word: the pack says what to do then, and never opens with the code word.
+    expect(policy.escalation.emergencyInstruction).not.toMatch(/code word/i);
+    expect(policy.escalation.emergencyInstruction).toMatch(/reasonable cause for concern/);
   });
 });
 
@@ -458,11 +465,11 @@ describe("Morecambe Road School", () => {
     expect(nextStep(late, new Date(minutesAfter(30).getTime() - 1), reachAll).visit.status).toBe("at_address");
     const cancelled = nextStep(late, minutesAfter(30), reachAll);
     expect(cancelled.visit.status).toBe("cancelled");
-    expect(cancelled.effects).toEqual([{ type: "doorstep_timeout", notify: ["leadership_team"] }]);
+    expect(cancelled.effects).toEqual([{ type: "doorstep_timeout", notify: ["leadership_team"], reason: "parents_late" }]);
   });
 
   it("the ladder goes to the Central Leadership Team, not a headteacher", () => {
-    const leaving = unwrap(applyReply(buildVisit(policy), { type: "leaving" }, "t.jones", T0)).visit;
+    const leaving = replyTo(buildVisit(policy), { type: "leaving" }, "t.jones", T0).visit;
     const { timeline } = runEngine(leaving, T0, minutesAfter(90));
     const targets = escalations(timeline).flatMap(({ effect }) => effect.targets);
     expect(targets).toContain("leadership_team");
@@ -500,9 +507,9 @@ describe("Lincolnshire school", () => {
   it("nobody answering tells the DSL and the Attendance Champion, and a card is left", () => {
     const visit = atTheDoor("lincolnshire", false);
     const done = nextStep(visit, minutesAfter(20), reachAll);
-    expect(done.effects).toEqual([{ type: "doorstep_timeout", notify: ["dsl", "attendance_champion"] }]);
+    expect(done.effects).toEqual([{ type: "doorstep_timeout", notify: ["dsl", "attendance_champion"], reason: "no_answer" }]);
     const noChampion = nextStep(visit, minutesAfter(20), (target) => target !== "attendance_champion");
-    expect(noChampion.effects).toEqual([{ type: "doorstep_timeout", notify: ["dsl"] }]);
+    expect(noChampion.effects).toEqual([{ type: "doorstep_timeout", notify: ["dsl"], reason: "no_answer" }]);
     expect(policy.records.weCalledTodayCard).toBe(true);
   });
 

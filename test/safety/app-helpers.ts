@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { AuditEntry, Store } from "../../src/app/ports.js";
 import { decideOnVisit } from "../../src/app/use-cases/decide-visit.js";
-import { replyInThread } from "../../src/app/use-cases/reply-in-thread.js";
+import { replyToVisit } from "../../src/app/use-cases/reply-to-visit.js";
 import { requestVisit } from "../../src/app/use-cases/request-visit.js";
 import type { Actor } from "../../src/domain/visit.js";
 import type { VisitRequestInput } from "../../src/domain/visit-request.js";
@@ -56,7 +56,7 @@ export async function visitUnderWay(
   unwrapResult(await decideOnVisit(app.ctx, options.approver ?? okafor, id, { outcome: "approve" }));
   await app.flush();
   if (options.leaveAt) app.clock.set(options.leaveAt);
-  const left = unwrapResult(await replyInThread(app.ctx, lead, id, "leaving"));
+  const left = unwrapResult(await replyToVisit(app.ctx, lead, id, "leaving"));
   expect(left).toMatchObject({ handled: true, action: "left_school" });
   await app.flush();
   return id;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { replyInThread } from "../../src/app/use-cases/reply-in-thread.js";
+import { replyToVisit } from "../../src/app/use-cases/reply-to-visit.js";
 import { acknowledgeAlert } from "../../src/app/use-cases/respond-to-alert.js";
 import { FakeChat, fakeChatAdapter } from "../support/fake-chat.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -124,7 +124,7 @@ describe("a missed check-in, through the app", () => {
 
     // 10:52 Filip Nowak replies ok: every place the ladder reached is stood down, exactly once.
     app.clock.set(time("10:52"));
-    const ok = unwrapResult(await replyInThread(app.ctx, nowak, id, "ok"));
+    const ok = unwrapResult(await replyToVisit(app.ctx, nowak, id, "ok"));
     expect(ok).toMatchObject({ handled: true, action: "checked_in" });
     await app.flush();
     for (const user of LADDER_DMS) expect(dmsTo(chat, user, "Stand down")).toHaveLength(1);
@@ -156,7 +156,7 @@ describe("a missed check-in, through the app", () => {
     await app.flush();
     for (const user of ["e.walsh", "f.nowak", "d.shah"]) {
       expect(dmsTo(chat, user, "Dev Shah is dealing with")).toHaveLength(1);
-      expect(dmsTo(chat, user, "Escalation paused until 10:41")).toHaveLength(1);
+      expect(dmsTo(chat, user, "paused until 10:41")).toHaveLength(1);
     }
 
     // At the step's own time (10:40) nothing happens; not a second before 10:41 either.
@@ -192,7 +192,7 @@ describe("the code word, through the app", () => {
 
     // An ordinary check-in at 10:05, for comparison.
     app.clock.set(time("10:05"));
-    unwrapResult(await replyInThread(app.ctx, nowak, id, "ok"));
+    unwrapResult(await replyToVisit(app.ctx, nowak, id, "ok"));
     await app.flush();
     const ordinary = chat.inChannel("visits", { threadOf }).at(-1);
     expect(ordinary?.message.text).toBe("Thanks, checked in at 10:05. Next check-in by 10:25.");
@@ -200,9 +200,11 @@ describe("the code word, through the app", () => {
     // 10:07 Erin types the code word (with the capitals and spaces a phone might add).
     app.clock.set(time("10:07"));
     const sentBefore = chat.sent.length;
-    const raised = unwrapResult(await replyInThread(app.ctx, walsh, id, "  Bluebell "));
+    const raised = unwrapResult(await replyToVisit(app.ctx, walsh, id, "  Bluebell "));
     expect(raised).toMatchObject({ handled: true, action: "code_word" });
-    expect(raised.handled && raised.visit.status).toBe("emergency");
+    // The alarm is beside the visit, not a status of it: the pair's visit reads as before.
+    expect(raised.handled && raised.visit.status).toBe("under_way");
+    expect(raised.handled && raised.visit.progress.alarm).toMatchObject({ kind: "code_word", raisedBy: "e.walsh" });
     await app.flush();
 
     // The thread reply is worded and shaped exactly like the ordinary one.
@@ -225,9 +227,15 @@ describe("the code word, through the app", () => {
     const newSince = chat.sent.slice(sentBefore);
     expect(newSince.filter((m) => m.target?.kind === "dm" && ["e.walsh", "f.nowak"].includes(m.target.user))).toEqual([]);
 
-    // No ladder runs afterwards (the alarm is already raised) and nothing repeats.
-    await tickAt(app, time("11:30"));
+    // No ladder runs afterwards (the alarm is already raised); the alarm itself goes out again every
+    // repeatMinutes (5) until someone who is not on the visit takes it.
+    await tickAt(app, time("10:11", 59));
     expect(postsIn(chat, "alerts")).toHaveLength(1);
+    await tickAt(app, time("10:12"));
+    expect(postsIn(chat, "alerts").map((m) => m.message.title)).toEqual([
+      "CODE WORD used by Erin Walsh",
+      "CODE WORD used by Erin Walsh (alert 2: nobody has taken it yet)",
+    ]);
     expect(await escalationAudit(app.ctx.store, id)).toEqual([]);
 
     // The word itself appears in no message, no audit entry and not in the stored visit.
@@ -241,7 +249,7 @@ describe("the code word, through the app", () => {
   it("typed by someone who is not on the visit, the code word is ordinary chat and raises nothing", async () => {
     const id = await visitUnderWay(app, { leaveAt: time("10:00") });
     app.clock.set(time("10:07"));
-    const result = unwrapResult(await replyInThread(app.ctx, okafor, id, "bluebell"));
+    const result = unwrapResult(await replyToVisit(app.ctx, okafor, id, "bluebell"));
     expect(result).toEqual({ handled: false });
     await app.flush();
     expect(postsIn(chat, "alerts")).toEqual([]);
@@ -262,7 +270,7 @@ describe("the code word when a safeguarding lead is one of the pair", () => {
       input: { lead: { staffId: "a.okafor", name: "Ada Okafor", mobile: "07700 900101" } },
     });
     app.clock.set(time("10:07"));
-    const raised = unwrapResult(await replyInThread(app.ctx, nowak, id, "bluebell"));
+    const raised = unwrapResult(await replyToVisit(app.ctx, nowak, id, "bluebell"));
     expect(raised).toMatchObject({ handled: true, action: "code_word" });
     await app.flush();
     // The alarm is raised for the others…
@@ -278,7 +286,7 @@ describe("what the visits channel shows", () => {
     const id = await visitUnderWay(app, { leaveAt: time("10:00") });
     const say = async (who: typeof walsh, hhmm: string, text: string) => {
       app.clock.set(time(hhmm));
-      unwrapResult(await replyInThread(app.ctx, who, id, text));
+      unwrapResult(await replyToVisit(app.ctx, who, id, text));
       await app.flush();
     };
     await say(walsh, "10:10", "arrived");

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { nextStep } from "../../src/domain/safety/safety-engine.js";
 import type { Reach, SafetyEffect } from "../../src/domain/safety-effects.js";
-import { nextStep } from "../../src/domain/safety-engine.js";
 import type { LadderState, Visit } from "../../src/domain/visit.js";
-import { applyReply } from "../../src/domain/visit-replies.js";
 import {
   buildRequest,
   buildVisit,
@@ -11,9 +10,9 @@ import {
   loadPreset,
   minutesAfter,
   reachAll,
+  replyTo,
   runEngine,
   T0,
-  unwrap,
 } from "../policies/builders.js";
 
 /**
@@ -157,7 +156,7 @@ function escalationEffects(effects: readonly SafetyEffect[]): EscalationEffect[]
 describe.each(presets)("preset $file: the escalation ladder", (row) => {
   const policy = loadPreset(row.file);
   /** The pair left school at T0 and have not checked in since. */
-  const leftAtT0 = (): Visit => unwrap(applyReply(buildVisit(policy), { type: "leaving" }, LEAD, T0)).visit;
+  const leftAtT0 = (): Visit => replyTo(buildVisit(policy), { type: "leaving" }, LEAD, T0).visit;
 
   it("reads the preset's own values (so the table below is about this file)", () => {
     expect(policy.checkIns.intervalMinutes + policy.checkIns.graceMinutes).toBe(row.ladder[0]?.at);
@@ -196,8 +195,15 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
       visit = at.visit;
       now = due;
     }
-    // The ladder has ended: nothing else is pending until the overdue check would apply (it does not: a ladder runs).
-    expect(nextStep(visit, minutesAfter(1, now), reachAll).nextAt).toBeNull();
+    // The ladder has ended in its emergency pack, which raised the alarm: it goes out again every
+    // repeatMinutes until someone who is not on the visit takes it. A ladder never just stops.
+    expect(visit.progress.alarm).toMatchObject({ kind: "ladder", lastAlertAt: now.toISOString(), acknowledged: null });
+    const repeatAt = minutesAfter(policy.escalation.repeatMinutes, now);
+    expect(nextStep(visit, minutesAfter(1, now), reachAll).nextAt?.toISOString()).toBe(repeatAt.toISOString());
+    const repeated = nextStep(visit, repeatAt, reachAll);
+    expect(repeated.effects).toEqual([
+      expect.objectContaining({ type: "alarm_alert", kind: "ladder", repeat: 1, step: policy.escalation.steps.at(-1) }),
+    ]);
   });
 
   it("a step whose role nobody holds is skipped, not waited out", () => {
@@ -211,10 +217,16 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
     const second = row.ladder[1] as Rung;
     const { visit } = runEngine(leftAtT0(), T0, minutesAfter(second.at));
     expect(visit.progress.ladder?.stepIndex).toBe(1);
-    const ok = unwrap(applyReply(visit, { type: "ok" }, SECOND, minutesAfter(second.at + 1)));
+    const ok = replyTo(visit, { type: "ok" }, SECOND, minutesAfter(second.at + 1));
     expect(ok.effects).toEqual([
-      { type: "ladder_stood_down", by: SECOND, reached: ["pair", "office"] },
-      { type: "thread_reply", text: expect.stringMatching(/^Thanks, checked in at 10:31\. Next check-in by 10:51\.$/) },
+      {
+        type: "ladder_stood_down",
+        by: SECOND,
+        at: iso(second.at + 1),
+        reached: ["pair", "office"],
+        episodes: [visit.progress.ladder?.startedAt],
+      },
+      { type: "answer", to: SECOND, answer: { kind: "checked_in", at: iso(second.at + 1), nextDue: iso(second.at + 21) } },
     ]);
     expect(ok.visit.progress.ladder).toBeNull();
     // Nothing else escalates: the next thing is the prompt for the next check-in (10:31 + 20 - 2).
@@ -227,7 +239,7 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
 
   it("ok after the whole ladder stands down every place it reached, once each", () => {
     const { visit } = runEngine(leftAtT0(), T0, minutesAfter(240));
-    const ok = unwrap(applyReply(visit, { type: "ok" }, LEAD, minutesAfter(241)));
+    const ok = replyTo(visit, { type: "ok" }, LEAD, minutesAfter(241));
     const standDowns = ok.effects.filter((effect) => effect.type === "ladder_stood_down");
     expect(standDowns).toHaveLength(1);
     const reached = (standDowns[0] as Extract<SafetyEffect, { type: "ladder_stood_down" }>).reached;
@@ -235,23 +247,33 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
     expect(new Set(reached).size).toBe(reached.length);
   });
 
-  it("the code word: a thread reply worded exactly like an ordinary check-in, and the alert at once (no grace)", () => {
+  it("the code word: answered exactly as an ordinary check-in, and the alarm at once (no grace)", () => {
     const visit = leftAtT0();
     const at = minutesAfter(12);
-    const ordinary = unwrap(applyReply(visit, { type: "ok" }, SECOND, at));
-    const raised = unwrap(applyReply(visit, { type: "code_word" }, SECOND, at));
-    expect(raised.effects).toEqual([ordinary.effects[0], { type: "code_word_alert", by: SECOND }]);
-    expect(raised.effects[0]).toEqual({ type: "thread_reply", text: "Thanks, checked in at 10:12. Next check-in by 10:32." });
-    expect(raised.visit.status).toBe("emergency");
-    expect(raised.visit.progress.emergency).toEqual({ raisedAt: at.toISOString(), kind: "code_word" });
+    const ordinary = replyTo(visit, { type: "ok" }, SECOND, at);
+    const raised = replyTo(visit, { type: "code_word" }, SECOND, at);
+    const [answer, alarm] = raised.effects;
+    expect(answer).toEqual(ordinary.effects[0]);
+    expect(answer).toEqual({
+      type: "answer",
+      to: SECOND,
+      answer: {
+        kind: "checked_in",
+        at: at.toISOString(),
+        nextDue: minutesAfter(12 + policy.checkIns.intervalMinutes).toISOString(),
+      },
+    });
+    expect(alarm).toMatchObject({ type: "alarm_alert", kind: "code_word", repeat: 0, by: SECOND });
+    expect(raised.visit.status).toBe(ordinary.visit.status);
+    expect(raised.visit.progress.alarm).toMatchObject({ kind: "code_word", raisedAt: at.toISOString(), acknowledged: null });
     // An "ok" typed afterwards (perhaps under duress) looks the same and never stands the alarm down.
-    const duress = unwrap(applyReply(raised.visit, { type: "ok" }, LEAD, minutesAfter(13)));
-    expect(duress.visit.status).toBe("emergency");
-    expect(duress.effects.map((effect) => effect.type)).toEqual(["thread_reply"]);
+    const duress = replyTo(raised.visit, { type: "ok" }, LEAD, minutesAfter(13));
+    expect(duress.visit.progress.alarm?.kind).toBe("code_word");
+    expect(duress.effects.map((effect) => effect.type)).toEqual(["answer"]);
   });
 
   it(`waits ${row.doorstepWait} minutes at the door, then cancels`, () => {
-    const atDoor = unwrap(applyReply(leftAtT0(), { type: "arrived" }, LEAD, minutesAfter(10))).visit;
+    const atDoor = replyTo(leftAtT0(), { type: "arrived" }, LEAD, minutesAfter(10)).visit;
     const end = minutesAfter(10 + row.doorstepWait);
     expect(nextStep(atDoor, justBefore(end), reachAll).visit.status).toBe("at_address");
     const done = nextStep(atDoor, end, reachAll);
@@ -260,18 +282,26 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
   });
 
   it(`after "parents late" waits ${row.parentsLateWait} minutes`, () => {
-    const atDoor = unwrap(applyReply(leftAtT0(), { type: "arrived" }, LEAD, minutesAfter(10))).visit;
-    const late = unwrap(applyReply(atDoor, { type: "parents_late" }, SECOND, minutesAfter(12)));
+    const atDoor = replyTo(leftAtT0(), { type: "arrived" }, LEAD, minutesAfter(10)).visit;
+    const late = replyTo(atDoor, { type: "parents_late" }, SECOND, minutesAfter(12));
     // A check-in at 10:25 keeps the ladder out of it.
-    const checked = unwrap(applyReply(late.visit, { type: "ok" }, LEAD, minutesAfter(25))).visit;
+    const checked = replyTo(late.visit, { type: "ok" }, LEAD, minutesAfter(25)).visit;
     const end = minutesAfter(10 + row.parentsLateWait);
     expect(nextStep(checked, justBefore(end), reachAll).visit.status).toBe("at_address");
     const done = nextStep(checked, end, reachAll);
     expect(done.visit.status).toBe("cancelled");
     expect(done.visit.progress.cancelReason).toBe("parents not present");
-    const reply = late.effects[0];
-    if (row.parentsLateWait > row.doorstepWait) expect(reply).toMatchObject({ text: expect.stringContaining("leave at 10:40") });
-    else expect(reply).toMatchObject({ text: expect.stringContaining("allows no longer wait: leave at 10:30") });
+    const reply = late.effects.at(-1);
+    // The wait counts from arriving at 10:10.
+    expect(reply).toEqual({
+      type: "answer",
+      to: SECOND,
+      answer: {
+        kind: "parents_late",
+        waitUntil: iso(10 + row.parentsLateWait),
+        extended: row.parentsLateWait > row.doorstepWait,
+      },
+    });
   });
 
   it("overdue return: expectedReturn + returnToleranceMinutes starts the ladder with reason overdue_return", () => {
@@ -299,14 +329,15 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
 
   it("delay 15 moves the next check-in and the expected return", () => {
     const visit = leftAtT0();
-    const delayed = unwrap(applyReply(visit, { type: "delay", minutes: 15 }, LEAD, minutesAfter(10)));
+    const delayed = replyTo(visit, { type: "delay", minutes: 15 }, LEAD, minutesAfter(10));
     // Counted from the delay (a check-in in itself): 10:10 + 20 + 15 = 10:45; back by 12:00 + 15.
     expect(delayed.visit.progress.nextCheckInDue).toBe(iso(45));
     expect(delayed.visit.progress.expectedReturn).toBe(iso(135));
     expect(delayed.effects).toContainEqual({ type: "delay_notice", minutes: 15, expectedReturn: iso(135) });
     expect(delayed.effects).toContainEqual({
-      type: "thread_reply",
-      text: "Noted: next check-in by 10:45, back by 12:15. The office has been told.",
+      type: "answer",
+      to: LEAD,
+      answer: { kind: "delayed", nextDue: iso(45), backBy: iso(135) },
     });
     const { timeline } = runEngine(delayed.visit, minutesAfter(10), minutesAfter(240));
     expect(timeline.find((entry) => entry.effect.type === "prompt_check_in")).toEqual({
@@ -346,14 +377,17 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
 
   it("a late tick catches up in order: one call, far in the future, gives every effect in sequence", () => {
     const late = nextStep(leftAtT0(), minutesAfter(300), reachAll);
+    // The alarm the emergency pack raised goes out once more, now: not once for every repeat missed.
     expect(late.effects.map((effect) => (effect.type === "escalation_step" ? effect.step.id : effect.type))).toEqual([
       "prompt_check_in",
       ...row.ladder.map((rung) => rung.id),
+      "alarm_alert",
     ]);
     expect(escalationEffects(late.effects).map((effect) => effect.stepIndex)).toEqual(row.ladder.map((_, index) => index));
     // Each step was stamped with the time it was due, not the time of the late tick.
     expect(late.visit.progress.ladder?.lastStepAt).toBe(iso((row.ladder[row.ladder.length - 1] as Rung).at));
-    expect(late.nextAt).toBeNull();
+    expect(late.visit.progress.alarm?.lastAlertAt).toBe(iso(300));
+    expect(late.nextAt?.toISOString()).toBe(iso(300 + policy.escalation.repeatMinutes));
   });
 
   describe("out of hours, with a responsible contact the bot can message", () => {
@@ -364,7 +398,7 @@ describe.each(presets)("preset $file: the escalation ladder", (row) => {
       outOfHoursJustification: "Parent works until 16:00",
       responsibleContact: { name: "Karl Hopkinson", mobile: "07700 900321", staffId: "k.hopkinson" },
     });
-    const leaving = () => unwrap(applyReply(buildVisit(policy, { request }), { type: "leaving" }, LEAD, start)).visit;
+    const leaving = () => replyTo(buildVisit(policy, { request }), { type: "leaving" }, LEAD, start).visit;
 
     it("the check-in prompt is flagged for the responsible contact", () => {
       const prompted = nextStep(leaving(), minutesAfter(18, start), reachAll);
@@ -401,7 +435,7 @@ describe("Ordsall: a ladder that crosses the start or end of the school day, wit
       outOfHoursJustification: "Parent works shifts",
       responsibleContact: contact,
     });
-    return unwrap(applyReply(buildVisit(policy, { request }), { type: "leaving" }, LEAD, start)).visit;
+    return replyTo(buildVisit(policy, { request }), { type: "leaving" }, LEAD, start).visit;
   };
 
   // Whether a step has anyone to tell must be decided at the step's own time, as it is carried out:

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { decideOnVisit } from "../../src/app/use-cases/decide-visit.js";
-import { replyInThread } from "../../src/app/use-cases/reply-in-thread.js";
+import { replyToVisit } from "../../src/app/use-cases/reply-to-visit.js";
 import { requestVisit } from "../../src/app/use-cases/request-visit.js";
 import type { Actor, Visit } from "../../src/domain/visit.js";
 import type { VisitRequestInput } from "../../src/domain/visit-request.js";
@@ -33,7 +33,7 @@ export async function requestAndApprove(app: TestApp, overrides: Partial<VisitRe
 
 /** Types in the visit thread as someone, expecting the bot to take it as a reply. */
 export async function say(app: TestApp, staffId: string, visitId: string, text: string): Promise<Visit> {
-  const result = await replyInThread(app.ctx, person(staffId), visitId, text);
+  const result = await replyToVisit(app.ctx, person(staffId), visitId, text);
   if (!result.ok) throw result.error;
   expect(result.value.handled).toBe(true);
   await app.flush();

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import type { AdapterFactory } from "../../app/ports.js";
 import type { Config } from "../../config/load-config.js";
 import { type RouteHandler, readBody, sendJson } from "../../http/http-server.js";
-import type { AdapterFactory } from "../../start-app.js";
 import { act, type ConsoleDeps } from "./console-actions.js";
 import { ConsoleInbox } from "./console-inbox.js";
 import { consolePage } from "./console-page.js";

@@ -102,6 +102,7 @@ button{font:inherit}
 .card.tone-success{border-left-color:#2eb67d}.card.tone-warning{border-left-color:#ecb22e}.card.tone-danger{border-left-color:#e01e5a;background:#fff5f7}
 .mentions{margin-bottom:2px}
 .mention{background:rgba(29,155,209,.1);color:#1264a3;border-radius:3px;padding:0 2px;font-weight:600}
+.blk-title{font-weight:700;margin:0 0 4px}
 .blk-text{margin:2px 0}
 .blk-fields{display:grid;grid-template-columns:1fr 1fr;gap:6px 14px;margin:6px 0}
 .blk-fields .field{min-width:0}

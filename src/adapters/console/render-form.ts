@@ -2,36 +2,6 @@ import type { FormField, NeutralForm } from "../../app/messages/neutral-message.
 import { escapeHtml } from "./render-message.js";
 import { fromSchoolInput } from "./school-time.js";
 
-export const DECLINE_FORM_ID = "console_decline";
-export const CONDITIONS_FORM_ID = "console_conditions";
-
-/** Declining needs a reason: what Slack and Teams ask for in a small dialog. */
-export function declineForm(visitId: string): NeutralForm {
-  return {
-    id: DECLINE_FORM_ID,
-    title: "Decline home visit",
-    submitLabel: "Decline",
-    intro: `Home visit ${visitId}. The requester is told, with your reason.`,
-    fields: [{ id: "reason", label: "Reason", kind: "textarea", required: true, maxLength: 500 }],
-    metadata: visitId,
-  };
-}
-
-export function conditionsForm(visitId: string): NeutralForm {
-  return {
-    id: CONDITIONS_FORM_ID,
-    title: "Approve with conditions",
-    submitLabel: "Approve",
-    intro: `Home visit ${visitId}. A pair cannot be added here: asking for one sends the request back for changes.`,
-    fields: [
-      { id: "require_pair", label: "Must go as a pair", kind: "checkbox" },
-      { id: "police", label: "Police accompaniment", kind: "checkbox" },
-      { id: "note", label: "Other conditions", kind: "textarea", maxLength: 500 },
-    ],
-    metadata: visitId,
-  };
-}
-
 export interface FormState {
   values?: Record<string, string>;
   errors?: Record<string, string>;
@@ -86,6 +56,12 @@ function renderField(field: FormField, value: string, error: string | undefined)
     case "datetime":
       input = `<input type="datetime-local" ${attrs} value="${escapeHtml(value)}">`;
       break;
+    case "date":
+      input = `<input type="date" ${attrs} value="${escapeHtml(value)}">`;
+      break;
+    case "time":
+      input = `<input type="time" ${attrs} value="${escapeHtml(value)}">`;
+      break;
     case "number":
       input = `<input type="number" inputmode="numeric" ${attrs} value="${escapeHtml(value)}">`;
       break;
@@ -104,27 +80,17 @@ function errorLine(id: string, error: string | undefined): string {
   return error ? `<div class="field-error" id="${id}-error">${escapeHtml(error)}</div>` : "";
 }
 
-/**
- * The submitted values as the app's forms take them: datetimes typed as school wall-clock time
- * become ISO instants; everything else is passed on as typed. Unknown keys are dropped.
- */
-export function formValues(form: NeutralForm, submitted: Record<string, string>, timezone: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const field of form.fields) {
-    const raw = submitted[field.id] ?? "";
-    if (field.kind === "datetime" && raw.trim()) {
-      const at = fromSchoolInput(raw, timezone);
-      out[field.id] = at ? at.toISOString() : raw;
-    } else {
-      out[field.id] = raw;
-    }
-  }
-  return out;
-}
+const DATETIME_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
-/** Only the values a form knows about, as typed (to show them again with the errors). */
-export function keptValues(form: NeutralForm, submitted: Record<string, string>): Record<string, string> {
+/**
+ * The submitted values as the app's forms take them: a datetime typed as school wall-clock time
+ * (the only values shaped like a datetime-local input) becomes an ISO instant.
+ */
+export function formValues(submitted: Record<string, string>, timezone: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const field of form.fields) if (submitted[field.id] !== undefined) out[field.id] = submitted[field.id] ?? "";
+  for (const [key, raw] of Object.entries(submitted)) {
+    const at = DATETIME_LOCAL.test(raw.trim()) ? fromSchoolInput(raw, timezone) : null;
+    out[key] = at ? at.toISOString() : raw;
+  }
   return out;
 }

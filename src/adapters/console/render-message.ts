@@ -35,8 +35,9 @@ export function renderMessageBody(message: NeutralMessage, ts: string, mentions:
   const mentionLine = mentions.length
     ? `<div class="mentions">${mentions.map((id) => `<span class="mention">@${escapeHtml(ctx.nameOf(id))}</span>`).join(" ")}</div>`
     : "";
+  const title = message.title ? `<div class="blk-title">${escapeHtml(message.title)}</div>` : "";
   const blocks = message.blocks.map((block) => renderBlock(block, ts)).join("");
-  return `<div class="card tone-${tone}" aria-label="${escapeHtml(message.text)}">${mentionLine}${blocks}</div>`;
+  return `<div class="card tone-${tone}" aria-label="${escapeHtml(message.text)}">${title}${mentionLine}${blocks}</div>`;
 }
 
 function renderBlock(block: Block, ts: string): string {
@@ -49,9 +50,10 @@ function renderBlock(block: Block, ts: string): string {
         .join("")}</dl>`;
     case "actions":
       return `<div class="blk-actions">${block.actions
-        .map(
-          (action) =>
-            `<button type="button" class="btn${action.style ? ` btn-${action.style}` : ""}" data-action="${escapeHtml(action.id)}" data-value="${escapeHtml(action.value)}" data-ts="${escapeHtml(ts)}">${escapeHtml(action.label)}</button>`,
+        .map((action) =>
+          action.url
+            ? `<a class="btn" href="${escapeHtml(action.url)}" rel="noopener noreferrer" download>${escapeHtml(action.label)}</a>`
+            : `<button type="button" class="btn${action.style ? ` btn-${action.style}` : ""}" data-action="${escapeHtml(action.id)}" data-value="${escapeHtml(action.value)}" data-ts="${escapeHtml(ts)}">${escapeHtml(action.label)}</button>`,
         )
         .join("")}</div>`;
     case "context":

@@ -22,6 +22,11 @@ export function renderMessage(message: NeutralMessage, mentions: readonly string
   const prefix = lead ? `${lead}${mentions.length > 0 ? " " : ""}` : "";
   const blocks: KnownBlock[] = [];
   let prefixed = false;
+  if (message.title) {
+    // The title is the message's heading: bold, once, with the tone and the mentions before it.
+    blocks.push(section(`${prefix}*${escapeMrkdwn(message.title)}*`));
+    prefixed = true;
+  }
   for (const block of message.blocks) {
     if (block.type === "text" && !prefixed) {
       blocks.push(...renderBlock({ type: "text", text: block.text }, prefix));
@@ -59,6 +64,7 @@ function renderBlock(block: Block, prefix: string): KnownBlock[] {
           type: "button",
           action_id: action.id,
           value: action.value,
+          ...(action.url ? { url: action.url } : {}),
           text: { type: "plain_text", text: truncate(action.label, LIMITS.buttonText), emoji: true },
           ...(action.style ? { style: action.style } : {}),
         })),

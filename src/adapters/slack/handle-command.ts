@@ -1,15 +1,16 @@
 import type { App, RespondArguments, types } from "@slack/bolt";
-import type { AppContext } from "../../app/app-context.js";
+import { identify } from "../../app/interactions/identify.js";
+import { errorText } from "../../app/messages/error-text.js";
 import { requestForm } from "../../app/messages/request-form.js";
-import { answerCommand, COMMAND_HELP, type CommandAnswer } from "../../app/use-cases/answer-command.js";
+import type { AppContext } from "../../app/ports.js";
+import { answerCommand, type CommandAnswer, commandHelp } from "../../app/use-cases/answer-command.js";
+import { DomainError } from "../../domain/domain-error.js";
 import type { Policy } from "../../domain/policy.js";
 import type { Directory } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
 import { afterWaitingRequests } from "./ack-first.js";
-import { renderMessage } from "./block-kit.js";
 import { renderForm } from "./modal-view.js";
-import { actorFor } from "./slack-actor.js";
-import { escapeMrkdwn } from "./slack-text.js";
+import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
 
 type ModalView = types.ModalView;
 
@@ -25,38 +26,35 @@ const ANSWER_WITHIN_MS = 2_000;
 export function registerCommand(app: App, ctx: AppContext): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     const text = command.text.trim();
-    if (/^help\b/i.test(text)) return void (await ack(ephemeral(COMMAND_HELP)));
-    const found = actorFor(ctx, command.user_id);
-    if (!found.ok) return void (await ack(ephemeral(found.text)));
-    const actor = found.actor;
-
-    if (text === "" || /^(new|request)$/i.test(text)) {
-      await ack();
-      await afterWaitingRequests();
-      await openRequestForm(ctx, actor, command.trigger_id, client, respond);
-      return;
-    }
+    if (/^help\b/i.test(text)) return void (await ack(ephemeral(commandHelp("slack"))));
+    const actor = identify(ctx, "slack", command.user_id);
+    if (actor instanceof DomainError) return void (await ack(ephemeral(errorText(actor))));
 
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), ANSWER_WITHIN_MS);
     });
-    const answer = answerCommand(ctx, actor, text).catch((error: unknown): CommandAnswer => {
-      ctx.log.error("slack: /homevisit failed", { error: String(error) });
-      return { kind: "text", text: "Something went wrong; it has been logged. Please try again." };
-    });
+    // A command typed in a channel can set that channel up; a direct message cannot.
+    const inChannel = !command.channel_id.startsWith("D") && command.channel_name !== "directmessage";
+    const answer = answerCommand(ctx, actor, text, inChannel ? { channel: { channel: command.channel_id } } : {}).catch(
+      (error: unknown): CommandAnswer => {
+        ctx.log.error("slack: /homevisit failed", { error: String(error) });
+        return { kind: "text", text: "Something went wrong; it has been logged. Please try again." };
+      },
+    );
     const first = await Promise.race([answer, late]);
     clearTimeout(timer);
     if (first !== "late") {
       if (first.kind === "open_request_form") {
         await ack();
+        await afterWaitingRequests();
         await openRequestForm(ctx, actor, command.trigger_id, client, respond);
-      } else await ack(render(first));
+      } else await ack(ephemeralAnswer(first));
       return;
     }
     await ack(ephemeral("Working on it…"));
     const done = await answer;
-    await respond(done.kind === "open_request_form" ? ephemeral("Type /homevisit to open the form.") : render(done));
+    await respond(done.kind === "open_request_form" ? ephemeral("Type /homevisit to open the form.") : ephemeralAnswer(done));
   });
 }
 
@@ -89,19 +87,4 @@ function requestFormView(ctx: AppContext, staffId: string): ModalView {
   const view = byStaff.get(staffId) ?? renderForm(requestForm(ctx.policy, ctx.directory, staffId));
   byStaff.set(staffId, view);
   return view;
-}
-
-function render(answer: Exclude<CommandAnswer, { kind: "open_request_form" }>): RespondArguments {
-  if (answer.kind === "text") return ephemeral(answer.text);
-  const { text, blocks } = renderMessage(answer.message);
-  return { response_type: "ephemeral", text, blocks };
-}
-
-function ephemeral(text: string): RespondArguments {
-  return { response_type: "ephemeral", text: escapeMrkdwn(slashed(text)) };
-}
-
-/** The shared vocabulary says "homevisit status"; in Slack it is typed "/homevisit status". */
-export function slashed(text: string): string {
-  return text.replace(/(^|[\s(:])homevisit(?=(?: (?:status|list|cancel|record|export|help|to)\b| —|[.,]|$))/gm, "$1/homevisit");
 }

@@ -71,6 +71,10 @@ function inputElement(field: FormField): types.InputBlockElement | null {
         is_decimal_allowed: false,
         ...(field.initial && /^-?\d+$/.test(field.initial) ? { initial_value: field.initial } : {}),
       };
+    case "date":
+      return { type: "datepicker", action_id, ...(field.initial ? { initial_date: field.initial } : {}) };
+    case "time":
+      return { type: "timepicker", action_id, ...(field.initial ? { initial_time: field.initial } : {}) };
     case "datetime": {
       const initial = field.initial ? Math.floor(new Date(field.initial).getTime() / 1000) : Number.NaN;
       return { type: "datetimepicker", action_id, ...(Number.isFinite(initial) ? { initial_date_time: initial } : {}) };
@@ -153,6 +157,7 @@ function elementValue(element: z.infer<typeof elementState>): string | undefined
   if (element.selected_options) return element.selected_options.some((o) => o.value === "true") ? "true" : undefined;
   if (element.selected_date)
     return element.selected_time ? `${element.selected_date}T${element.selected_time}` : element.selected_date;
+  if (element.selected_time) return element.selected_time;
   if (element.selected_user) return element.selected_user;
   return element.value ?? undefined;
 }

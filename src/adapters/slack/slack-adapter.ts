@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger, LogLevel, webApi } from "@slack/bolt";
 import { type AppContext, type Logger as AppLogger, silentLogger } from "../../app/app-context.js";
-import type { AdapterFactory, PlatformAdapter } from "../../start-app.js";
+import type { AdapterFactory, PlatformAdapter } from "../../app/ports.js";
 import { registerActions } from "./handle-actions.js";
 import { registerCommand } from "./handle-command.js";
 import { registerMessages } from "./handle-messages.js";
 import { registerViews } from "./handle-views.js";
-import { recordFormWiring } from "./record-form-wiring.js";
-import { SeenEvents } from "./seen-events.js";
 import { createSlackDelivery } from "./slack-delivery.js";
 import { isSignedBySlack } from "./verify-signature.js";
 
@@ -64,11 +62,10 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     ctx.log.error("slack: a handler failed", { error: String(error) });
   });
 
-  const record = recordFormWiring(ctx);
   registerCommand(app, ctx);
-  registerActions(app, ctx, record.buttons);
-  registerViews(app, ctx, record.views);
-  registerMessages(app, ctx, new SeenEvents(), identity.botUserId);
+  registerActions(app, ctx);
+  registerViews(app, ctx);
+  registerMessages(app, ctx, identity.botUserId);
 
   routes.add("POST", SLACK_EVENTS_PATH, (req, res) => receive(req, res, receiver, settings.signingSecret));
 

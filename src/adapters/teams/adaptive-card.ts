@@ -1,5 +1,7 @@
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
+import { DECISION_INPUTS, SAFE_OPTIONS } from "../../app/messages/decision-forms.js";
 import type { Action, Block, FormField, NeutralForm, NeutralMessage, Tone } from "../../app/messages/neutral-message.js";
+import { VISIT_ACTIONS } from "../../app/messages/visit-messages.js";
 import { instantToSchoolTime } from "../../domain/school-wall-clock.js";
 
 /**
@@ -34,9 +36,6 @@ export interface Mention {
 export const ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
 const SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
 
-/** Input ids on the approval card's "Decline" and "Approve with conditions" panels. */
-export const DECISION_INPUTS = { reason: "reason", requirePair: "require_pair", police: "police", note: "note" } as const;
-
 const toneStyle: Record<Tone, string | undefined> = {
   normal: undefined,
   success: "good",
@@ -67,7 +66,7 @@ export function messageCard(message: NeutralMessage, mentions: readonly Mention[
     type: "AdaptiveCard",
     $schema: SCHEMA,
     version: "1.5",
-    fallbackText: message.text,
+    fallbackText: plainText(message.text),
     body: style ? [{ type: "Container", style, bleed: true, items: body }] : body,
   };
   if (mentions.length > 0)
@@ -99,7 +98,10 @@ function renderBlock(block: Block): CardElement[] {
       return [
         {
           type: "FactSet",
-          facts: block.fields.map((field) => ({ title: field.label, value: field.value.replace(/\n+/g, "; ") })),
+          facts: block.fields.map((field) => ({
+            title: escapeTyped(field.label),
+            value: escapeTyped(field.value.replace(/\n+/g, "; ")),
+          })),
         },
       ];
     case "actions":
@@ -108,6 +110,7 @@ function renderBlock(block: Block): CardElement[] {
 }
 
 function renderAction(action: Action): CardElement {
+  if (action.url) return { type: "Action.OpenUrl", title: action.label, url: action.url };
   const execute = (title: string): CardElement => ({
     type: "Action.Execute",
     title,
@@ -154,6 +157,27 @@ function renderAction(action: Action): CardElement {
           { type: "Input.Text", id: DECISION_INPUTS.note, label: "Other conditions", isMultiline: true, maxLength: 300 },
         ],
         actions: [execute("Approve with these conditions")],
+      },
+    };
+  if (action.id === VISIT_ACTIONS.staffSafe)
+    return {
+      type: "Action.ShowCard",
+      title: action.label,
+      card: {
+        type: "AdaptiveCard",
+        body: [
+          {
+            type: "Input.ChoiceSet",
+            id: DECISION_INPUTS.how,
+            label: "How do you know they are safe?",
+            style: "expanded",
+            isRequired: true,
+            errorMessage: "Choose how you know.",
+            choices: SAFE_OPTIONS.map((option) => ({ title: option.label, value: option.value })),
+          },
+          { type: "Input.Text", id: DECISION_INPUTS.note, label: "Anything to add", isMultiline: true, maxLength: 300 },
+        ],
+        actions: [execute("Stand everyone down")],
       },
     };
   return execute(action.label);
@@ -278,6 +302,10 @@ function renderField(field: FormField, options: FormCardOptions): CardElement[] 
           value: value === "true" ? "true" : "false",
         },
       ];
+    case "date":
+      return [{ type: "Input.Date", ...common, ...(value ? { value } : {}) }];
+    case "time":
+      return [{ type: "Input.Time", ...common, ...(value ? { value } : {}) }];
     case "datetime": {
       const today = options.today ? instantToSchoolTime(options.today, options.timezone).date : undefined;
       const date = raw(`${field.id}_date`) ?? today;
@@ -326,14 +354,32 @@ export function textCard(text: string, tone: Tone = "normal"): AdaptiveCard {
   return messageCard({ text, tone, blocks: [{ type: "text", text }] });
 }
 
-/** Slack-style `*bold*` (the neutral messages' markup) as Adaptive Card markdown `**bold**`. */
+/**
+ * The neutral messages' `*bold*` as Adaptive Card markdown `**bold**`; everything else people typed
+ * is escaped, so a pupil's name like "[x](https://…)" is shown as typed, never as a link.
+ */
 export function markdown(text: string): string {
-  return text.replace(/(^|[^*\w])\*([^*\n]+?)\*(?![*\w])/g, "$1**$2**");
+  return escapeTyped(text).replace(/(^|[^*\w])\*([^*\n]+?)\*(?![*\w])/g, "$1**$2**");
+}
+
+/** Markdown's link and code markers shown literally: what people typed can never become a link. */
+function escapeTyped(text: string): string {
+  return text.replace(/([\\[\]`])/g, "\\$1");
+}
+
+/** Notification and screen-reader text: the markup's asterisks are not read out. */
+export function plainText(text: string): string {
+  return text.replace(/(^|[^*\w])\*([^*\n]+?)\*(?![*\w])/g, "$1$2");
 }
 
 function lines(text: string): string[] {
   const out = text.split(/\n+/).filter((line) => line.trim() !== "");
   return out.length > 0 ? out : [text];
+}
+
+/** Markdown escapes undone: the text as a reader sees it. */
+function unescapeTyped(text: string): string {
+  return text.replace(/\\([\\[\]`])/g, "$1");
 }
 
 /** Every text a card shows, in order: for logs and tests. */
@@ -346,9 +392,10 @@ export function cardText(card: unknown): string {
     }
     if (!node || typeof node !== "object") return;
     const element = node as Record<string, unknown>;
-    if (element.type === "TextBlock" && typeof element.text === "string") out.push(element.text);
+    if (element.type === "TextBlock" && typeof element.text === "string") out.push(unescapeTyped(element.text));
     if (element.type === "FactSet" && Array.isArray(element.facts))
-      for (const fact of element.facts as { title: string; value: string }[]) out.push(`${fact.title}: ${fact.value}`);
+      for (const fact of element.facts as { title: string; value: string }[])
+        out.push(`${unescapeTyped(fact.title)}: ${unescapeTyped(fact.value)}`);
     if (typeof element.title === "string" && String(element.type ?? "").startsWith("Action.")) out.push(`[${element.title}]`);
     for (const key of ["body", "items", "columns", "actions", "card"]) if (key in element) walk(element[key]);
   };

@@ -1,63 +1,44 @@
-import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import { schoolTimeToInstant } from "../../domain/school-wall-clock.js";
-import type { Conditions } from "../../domain/visit.js";
-import { DECISION_INPUTS } from "./adaptive-card.js";
 
 /** An `Action.Execute` data object: the action's own data plus every input on the card, by id. */
 export type CardData = Record<string, unknown>;
 
-export function asCardData(value: unknown): CardData {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as CardData) : {};
-}
+/** Keys the buttons themselves carry, not inputs a person filled in. */
+const BUTTON_KEYS = new Set(["visitId", "metadata"]);
 
-export function text(data: CardData, ...keys: string[]): string {
-  for (const key of keys) {
-    const value = data[key];
-    if (value !== undefined && value !== null && String(value).trim() !== "") return String(value).trim();
-  }
-  return "";
-}
-
-export function flag(data: CardData, ...keys: string[]): boolean {
-  return keys.some((key) => {
-    const value = data[key];
-    return value === true || (typeof value === "string" && /^(true|on|yes|1)$/i.test(value.trim()));
-  });
+function asText(value: unknown): string | undefined {
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
 }
 
 /**
- * Card inputs → the form's values by field id (all strings, as formToRequest expects). A date and
- * a time input make one datetime field, read in the school's time zone and given as an ISO instant.
+ * Card inputs as the form's values by field id (all strings, as the forms expect). A date input and
+ * a time input named `<field>_date` and `<field>_time` make one datetime field, read in the school's
+ * time zone and given as an ISO instant; half of one is "not a date", which the form refuses.
  */
-export function readFormValues(form: NeutralForm, data: CardData, timezone: string): Record<string, string> {
+export function readCardValues(data: CardData, timezone: string): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const field of form.fields) {
-    if (field.kind === "datetime") {
-      const date = text(data, `${field.id}_date`);
-      const time = text(data, `${field.id}_time`);
-      const whole = text(data, field.id);
-      if (date && time) values[field.id] = schoolTimeToInstant(date, time, timezone)?.toISOString() ?? "not a date";
-      else if (whole) values[field.id] = whole;
-      else values[field.id] = date || time ? "not a date" : "";
-    } else if (field.kind === "checkbox") {
-      values[field.id] = flag(data, field.id) ? "true" : "false";
-    } else {
-      values[field.id] = text(data, field.id);
-    }
+  const paired = new Set<string>();
+  for (const key of Object.keys(data)) {
+    if (!key.endsWith("_date") || !(`${key.slice(0, -5)}_time` in data)) continue;
+    const base = key.slice(0, -5);
+    paired.add(key).add(`${base}_time`);
+    const date = asText(data[key]) ?? "";
+    const time = asText(data[`${base}_time`]) ?? "";
+    if (date && time) values[base] = schoolTimeToInstant(date, time, timezone)?.toISOString() ?? "not a date";
+    else if (date || time) values[base] = "not a date";
+  }
+  for (const [key, raw] of Object.entries(data)) {
+    if (BUTTON_KEYS.has(key) || paired.has(key)) continue;
+    const value = asText(raw);
+    if (value !== undefined) values[key] = value;
   }
   return values;
 }
 
-/** The approver's conditions, from the "Approve with conditions" panel. */
-export function readConditions(data: CardData): Conditions {
-  const note = text(data, DECISION_INPUTS.note, "conditions_note", "condition_note");
-  return {
-    requirePair: flag(data, DECISION_INPUTS.requirePair, "requirePair", "pair", "conditions_pair"),
-    policeAccompaniment: flag(data, DECISION_INPUTS.police, "policeAccompaniment", "police_accompaniment", "conditions_police"),
-    ...(note ? { note } : {}),
-  };
-}
-
-export function readDeclineReason(data: CardData): string {
-  return text(data, DECISION_INPUTS.reason, "decline_reason");
+/** The text a button carried (its visit id, the form's metadata). */
+export function carried(data: CardData, key: string): string {
+  return asText(data[key]) ?? "";
 }

@@ -1,32 +1,67 @@
+import { z } from "zod";
+
+const account = z.looseObject({ id: z.string(), name: z.string().nullish(), aadObjectId: z.string().nullish() });
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
 /**
- * The parts of an inbound Bot Framework activity homevisit reads. The SDK's own types cover every
- * activity Teams can send; this narrow view keeps the handlers readable and is what tests post.
+ * The parts of an inbound Bot Framework activity homevisit reads, parsed at the edge: the SDK's
+ * types describe what Teams may send, this says what we rely on, and anything else is refused
+ * before a handler sees it.
  */
-export interface InboundActivity {
-  type: string;
-  id?: string;
-  name?: string;
-  text?: string;
-  serviceUrl?: string;
-  replyToId?: string;
-  from: { id: string; name?: string; aadObjectId?: string };
-  recipient: { id: string; name?: string };
-  conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
-  channelData?: {
-    tenant?: { id?: string };
-    team?: { id?: string; name?: string };
-    channel?: { id?: string; name?: string };
-    teamsChannelId?: string;
-    eventType?: string;
-  };
-  entities?: { type: string; text?: string; mentioned?: { id: string; name?: string } }[];
-  membersAdded?: { id: string; aadObjectId?: string }[];
-  value?: unknown;
+export const inboundActivitySchema = z.looseObject({
+  type: z.string(),
+  id: optional(z.string()),
+  name: optional(z.string()),
+  text: optional(z.string()),
+  serviceUrl: optional(z.string()),
+  replyToId: optional(z.string()),
+  from: account.transform((a) => ({ id: a.id, name: a.name ?? undefined, aadObjectId: a.aadObjectId ?? undefined })),
+  recipient: account.transform((a) => ({ id: a.id, name: a.name ?? undefined })),
+  conversation: z.looseObject({
+    id: z.string(),
+    conversationType: optional(z.string()),
+    tenantId: optional(z.string()),
+    isGroup: optional(z.boolean()),
+  }),
+  channelData: optional(
+    z.looseObject({
+      tenant: optional(z.looseObject({ id: optional(z.string()) })),
+      team: optional(z.looseObject({ id: optional(z.string()), name: optional(z.string()) })),
+      channel: optional(z.looseObject({ id: optional(z.string()), name: optional(z.string()) })),
+      eventType: optional(z.string()),
+    }),
+  ),
+  entities: optional(
+    z.array(
+      z.looseObject({
+        type: z.string(),
+        text: optional(z.string()),
+        mentioned: optional(z.looseObject({ id: z.string(), name: optional(z.string()) })),
+      }),
+    ),
+  ),
+  membersAdded: optional(z.array(z.looseObject({ id: z.string(), aadObjectId: optional(z.string()) }))),
+  value: z.unknown().optional(),
+});
+
+export type InboundActivity = z.infer<typeof inboundActivitySchema>;
+
+/** An activity as we read it, or null when it lacks what every handler relies on (logged, not crashed). */
+export function parseInbound(activity: unknown): InboundActivity | null {
+  const parsed = inboundActivitySchema.safeParse(activity);
+  return parsed.success ? parsed.data : null;
 }
 
-export function asInbound(activity: unknown): InboundActivity {
-  return activity as InboundActivity;
-}
+/** An `adaptiveCard/action` invoke's action: the verb, and the card's inputs with the button's data. */
+export const cardActionSchema = z.object({
+  action: z.object({
+    verb: z.string().default(""),
+    data: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((data) => data ?? {}),
+  }),
+});
 
 /** "19:abc@thread.tacv2;messageid=123" → "19:abc@thread.tacv2". */
 export function baseConversationId(conversationId: string): string {

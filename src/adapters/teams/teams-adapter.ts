@@ -1,15 +1,16 @@
 import { App } from "@microsoft/teams.apps";
 import type { ILogger } from "@microsoft/teams.common";
-import type { Logger } from "../../app/app-context.js";
-import type { AdapterFactory } from "../../start-app.js";
+import type { AdapterFactory, Logger } from "../../app/ports.js";
 import { TeamsBindings } from "./bindings.js";
-import { onCardAction } from "./card-actions.js";
+import { errorResponse, onCardAction } from "./card-actions.js";
 import { TeamsConnector } from "./connector.js";
-import { asInbound } from "./inbound.js";
+import { type InboundActivity, parseInbound } from "./inbound.js";
 import { onConversationUpdate, onMessage } from "./message-handler.js";
 import { RoutesBridge } from "./routes-bridge.js";
-import type { TeamsContext } from "./teams-context.js";
+import { reply, type TeamsContext } from "./teams-context.js";
 import { createTeamsDelivery } from "./teams-delivery.js";
+
+const NOT_RECORDED = "Sorry, homevisit could not record that just now. Please send it again, or phone the school office.";
 
 /** Outbound connector calls give up after this; the outbox retries them. */
 const CONNECTOR_TIMEOUT_MS = 15_000;
@@ -50,21 +51,35 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
   const bindings = new TeamsBindings(ctx.store, ctx.directory);
   const t: TeamsContext = { ctx, connector, bindings, tenantId: teams.tenantId, serialise: serialiser() };
 
+  const parsed = (activity: unknown, what: string): InboundActivity | null => {
+    const inbound = parseInbound(activity);
+    if (!inbound) ctx.log.warn(`teams: a ${what} activity without the fields homevisit reads was ignored`);
+    return inbound;
+  };
   app.on("message", async ({ activity }) => {
+    const inbound = parsed(activity, "message");
+    if (!inbound) return;
     try {
-      await onMessage(t, asInbound(activity));
+      await onMessage(t, inbound);
     } catch (error) {
       ctx.log.error("teams: message failed", { error: String(error) });
+      // A check-in that was not recorded must not look as if it was.
+      await reply(t, inbound, NOT_RECORDED).catch(() => undefined);
     }
   });
   app.on("conversationUpdate", async ({ activity }) => {
+    const inbound = parsed(activity, "conversation update");
+    if (!inbound) return;
     try {
-      await onConversationUpdate(t, asInbound(activity));
+      await onConversationUpdate(t, inbound);
     } catch (error) {
       ctx.log.error("teams: conversation update failed", { error: String(error) });
     }
   });
-  app.on("card.action", ({ activity }) => onCardAction(t, asInbound(activity)));
+  app.on("card.action", async ({ activity }) => {
+    const inbound = parsed(activity, "card action");
+    return inbound ? onCardAction(t, inbound) : errorResponse("This button sent nothing homevisit can read.", "invalid-request");
+  });
   app.event("error", ({ error }) => ctx.log.error("teams: SDK error", { error: String(error) }));
 
   await app.initialize();

@@ -1,8 +1,4 @@
-import type { AppContext } from "../../app/app-context.js";
-import { errorText } from "../../app/messages/error-text.js";
-import { DomainError } from "../../domain/domain-error.js";
-import type { Actor } from "../../domain/visit.js";
-import { resolveActor } from "../resolve-actor.js";
+import type { AppContext } from "../../app/ports.js";
 import { type AdaptiveCard, textCard } from "./adaptive-card.js";
 import type { TeamsBindings } from "./bindings.js";
 import { cardMessage, type OutgoingActivity, type TeamsConnector } from "./connector.js";
@@ -17,18 +13,6 @@ export interface TeamsContext {
   tenantId?: string;
   /** Runs work for one key at a time in this process (a double-clicked submit runs once, then sees the first). */
   serialise<T>(key: string, work: () => Promise<T>): Promise<T>;
-}
-
-export type ActorLookup = { ok: true; actor: Actor } | { ok: false; text: string };
-
-/** The member of staff behind an activity, by their Entra object id. */
-export function actorOf(t: TeamsContext, activity: InboundActivity): ActorLookup {
-  try {
-    return { ok: true, actor: resolveActor(t.ctx.directory, "teams", activity.from.aadObjectId ?? "") };
-  } catch (error) {
-    if (error instanceof DomainError) return { ok: false, text: errorText(error) };
-    throw error;
-  }
 }
 
 /** Answers in the conversation (and thread) the activity came from, at its serviceUrl. */

@@ -9,12 +9,16 @@ export const APPROVAL_ACTIONS = { approve: "visit_approve", decline: "visit_decl
 export function approvalCard(visit: Visit, requesterName: string): NeutralMessage {
   const decided = visit.decision;
   const warnings = visit.warnings.map((w) => `⚠️ ${w.text}`).join("\n");
+  const cancelled = visit.progress.cancelled;
   const blocks: NeutralMessage["blocks"] = [
-    { type: "text", text: `*Home visit ${visit.id}* requested by ${requesterName}` },
+    { type: "text", text: `Requested by ${requesterName}` },
     { type: "fields", fields: fullDetails(visit) },
   ];
   if (warnings) blocks.push({ type: "text", text: warnings });
-  if (!decided) {
+  if (cancelled) {
+    if (decided) blocks.push({ type: "text", text: decisionLine(visit) });
+    blocks.push({ type: "text", text: `*Cancelled* by ${cancelled.name}, ${when(visit, cancelled.at)}: ${cancelled.reason}` });
+  } else if (!decided) {
     blocks.push({
       type: "actions",
       actions: [
@@ -30,10 +34,11 @@ export function approvalCard(visit: Visit, requesterName: string): NeutralMessag
   } else {
     blocks.push({ type: "text", text: decisionLine(visit) });
   }
+  const state = cancelled ? "cancelled" : decided ? decisionWord(visit) : "needs approval";
   return {
-    text: `Home visit ${visitLabel(visit)} ${decided ? decisionWord(visit) : "needs approval"}`,
+    text: `Home visit ${visitLabel(visit)} ${state}`,
     title: `Home visit ${visit.id}`,
-    tone: !decided ? "warning" : decided.outcome === "approved" ? "success" : "danger",
+    tone: cancelled ? "normal" : !decided ? "warning" : decided.outcome === "approved" ? "success" : "danger",
     blocks,
   };
 }

@@ -15,6 +15,8 @@ export interface Action {
   label: string;
   value: string;
   style?: "primary" | "danger";
+  /** A link button (e.g. a download) rather than an action homevisit handles. */
+  url?: string;
 }
 
 export type Block =
@@ -33,7 +35,7 @@ export interface NeutralMessage {
   mentions?: string[];
 }
 
-export type FormFieldKind = "text" | "textarea" | "select" | "datetime" | "number" | "checkbox" | "staff";
+export type FormFieldKind = "text" | "textarea" | "select" | "datetime" | "date" | "time" | "number" | "checkbox" | "staff";
 
 export interface FormField {
   id: string;

@@ -2,7 +2,7 @@ import type { FieldError } from "../../domain/domain-error.js";
 import type { Visit } from "../../domain/visit.js";
 import type { VisitRecordForm } from "../../domain/visit-record.js";
 import type { Field, FormField, NeutralForm, NeutralMessage } from "./neutral-message.js";
-import { purposeLabel, staffNames, visitLabel, when } from "./visit-details.js";
+import { dayOf, purposeLabel, staffNames, timeOf, visitLabel, when } from "./visit-details.js";
 
 export const RECORD_FORM_ID = "visit_outcome_submit";
 
@@ -14,13 +14,13 @@ const yesNo = [
 /** The Home Visit Form, with the times the bot already knows filled in. */
 export function recordForm(visit: Visit): NeutralForm {
   const p = visit.progress;
-  const hhmm = (at?: string) => (at ? when(visit, at).replace(/^.*, /, "") : undefined);
+  const hhmm = (at?: string) => (at ? timeOf(visit, at) : undefined);
   const fields: FormField[] = [
-    { id: "time_left_school", label: "Left school (HH:MM)", kind: "text", initial: hhmm(p.leftSchoolAt) },
-    { id: "time_arrived", label: "Arrived (HH:MM)", kind: "text", initial: hhmm(p.arrivedAt) },
-    { id: "time_entered", label: "Went in (HH:MM)", kind: "text", initial: hhmm(p.enteredAt) },
-    { id: "time_left_address", label: "Left the address (HH:MM)", kind: "text", initial: hhmm(p.leftAddressAt) },
-    { id: "time_back", label: "Back at school (HH:MM)", kind: "text", initial: hhmm(p.returnedAt) },
+    { id: "time_left_school", label: "Left school", kind: "time", initial: hhmm(p.leftSchoolAt) },
+    { id: "time_arrived", label: "Arrived", kind: "time", initial: hhmm(p.arrivedAt) },
+    { id: "time_entered", label: "Went in", kind: "time", initial: hhmm(p.enteredAt) },
+    { id: "time_left_address", label: "Left the address", kind: "time", initial: hhmm(p.leftAddressAt) },
+    { id: "time_back", label: "Back at school", kind: "time", initial: hhmm(p.returnedAt) },
     {
       id: "present",
       label: "Who was present",
@@ -50,11 +50,11 @@ export function recordForm(visit: Visit): NeutralForm {
     { id: "concerns", label: "Concerns", kind: "textarea", maxLength: 2000 },
     { id: "safeguarding_concern", label: "This is a safeguarding concern (the DSL is alerted at once)", kind: "checkbox" },
     { id: "actions", label: "Actions and follow-up", kind: "textarea", maxLength: 2000 },
-    { id: "further_visit", label: "Further visit date (YYYY-MM-DD)", kind: "text" },
+    { id: "further_visit", label: "Further visit date", kind: "date" },
     { id: "reminder_letter", label: "Reminder letter to send", kind: "checkbox" },
     { id: "referral", label: "Referral needed", kind: "checkbox" },
     { id: "we_called_card", label: '"We called today" card left', kind: "checkbox" },
-    { id: "we_called_time", label: "Card left at (HH:MM)", kind: "text" },
+    { id: "we_called_time", label: "Card left at", kind: "time" },
     { id: "incident", label: "Incident (record details while fresh)", kind: "textarea", maxLength: 2000 },
   ];
   return {
@@ -132,7 +132,7 @@ export function recordMessage(visit: Visit, record: VisitRecordForm, by: string,
     { label: "Pupil", value: visit.request.pupil.name },
     { label: "Address", value: visit.request.address },
     { label: "Purpose", value: purposeLabel(visit) },
-    { label: "Date", value: when(visit, visit.request.plannedStart).replace(/,.*$/, "") },
+    { label: "Date", value: dayOf(visit, visit.request.plannedStart) },
     {
       label: "Times",
       value: `left ${t.leftSchool ?? "—"}, arrived ${t.arrived ?? "—"}, in ${t.entered ?? "—"}, left ${t.leftAddress ?? "—"}, back ${t.back ?? "—"}`,

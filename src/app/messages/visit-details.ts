@@ -1,22 +1,26 @@
-import { formatSchoolTime } from "../../domain/school-hours.js";
+import { initialsOf } from "../../domain/initials.js";
+import { formatSchoolClock, formatSchoolDate, formatSchoolTime } from "../../domain/school-hours.js";
 import { type Visit, visitingStaff } from "../../domain/visit.js";
 import type { Field } from "./neutral-message.js";
 
-/** "HV-7K3QD (J.S.)": how a visit is named where pupil details must not appear. */
+/** "HV-7K3QD (J.L.S.)": how a visit is named where pupil details must not appear. */
 export function visitLabel(visit: Visit): string {
-  return `${visit.id} (${initials(visit.request.pupil.name)})`;
+  return `${visit.id} (${initialsOf(visit.request.pupil.name)})`;
 }
 
-export function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `${word.charAt(0).toUpperCase()}.`)
-    .join("");
-}
-
+/** "Tue 24 Nov, 14:05" at the school. */
 export function when(visit: Visit, at: Date | string): string {
   return formatSchoolTime(new Date(at), visit.policy.school.timezone);
+}
+
+/** "14:05" at the school: for times on the day of the visit. */
+export function timeOf(visit: Visit, at: Date | string): string {
+  return formatSchoolClock(new Date(at), visit.policy.school.timezone);
+}
+
+/** "Tue 24 Nov" at the school. */
+export function dayOf(visit: Visit, at: Date | string): string {
+  return formatSchoolDate(new Date(at), visit.policy.school.timezone);
 }
 
 export function staffNames(visit: Visit): string {
@@ -58,6 +62,10 @@ export function fullDetails(visit: Visit): Field[] {
     { label: "Vehicle", value: vehicleText(visit) },
     { label: "Parents told", value: r.parentsTold ? "yes" : `no${r.parentNoticeException ? ` (${exceptionLabel(visit)})` : ""}` },
     { label: "Known risks", value: risks || "none recorded" },
+    ...(r.outOfHoursJustification ? [{ label: "Why out of hours", value: r.outOfHoursJustification }] : []),
+    ...(r.responsibleContact
+      ? [{ label: "Responsible contact", value: `${r.responsibleContact.name}, ${r.responsibleContact.mobile}` }]
+      : []),
   ];
 }
 

@@ -1,40 +1,72 @@
+import { type ChannelRole, channelRoles, type Platform } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
-import type { AppContext } from "../app-context.js";
 import { errorText } from "../messages/error-text.js";
-import type { NeutralMessage } from "../messages/neutral-message.js";
+import type { NeutralForm, NeutralMessage } from "../messages/neutral-message.js";
+import { requestForm } from "../messages/request-form.js";
+import type { AppContext, MessageRef } from "../ports.js";
 import { cancelVisit } from "./cancel-visit.js";
 import { describeMyVisits, listUpcomingVisits } from "./list-visits.js";
+import { setUpChannel } from "./set-up-channel.js";
 import { shareExport } from "./share-export.js";
 import { viewRecord } from "./view-record.js";
 
-/** The words after `/homevisit` (Slack) or `homevisit` (Teams, console): one vocabulary everywhere. */
-export const COMMAND_HELP = [
+const SHARED_HELP = [
   "homevisit — request a home visit (opens the form)",
   "homevisit status — your open visits and what is due next",
   "homevisit list — all open and upcoming visits (approvers and the office)",
-  "homevisit cancel HV-XXXXX [reason] — cancel a visit",
+  "homevisit cancel HV-XXXXX reason — cancel a visit (say why)",
   "homevisit record HV-XXXXX — read a completed Home Visit Form (the pair, approvers, DSL)",
   "homevisit export 2026-09-01 2026-12-31 — records for a safeguarding system (DSL, headteacher)",
   "homevisit help — this help",
-  "In a visit's thread, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help.",
-].join("\n");
+];
+
+const PLATFORM_HELP: Record<Platform, string[]> = {
+  slack: [
+    "In a visit's thread, or a direct message to me, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help.",
+  ],
+  teams: [
+    "homevisit setup approvals (or visits, alerts, records), typed in a Teams channel — use this channel for that",
+    "In a channel, @mention homevisit; in our 1:1 chat just type the words.",
+    "In a visit's thread (with @homevisit) or our 1:1 chat, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help.",
+  ],
+  console: ["In a visit's thread, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help."],
+};
+
+/** The commands, as the person's own platform has them (Teams has setup; Slack types a slash). */
+export function commandHelp(platform: Platform): string {
+  return [...SHARED_HELP, ...PLATFORM_HELP[platform]].join("\n");
+}
+
+/** The first words of the commands, so a direct message "status" is a command, not a reply. */
+export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up"]);
 
 export type CommandAnswer =
-  | { kind: "open_request_form" }
+  | { kind: "open_request_form"; form: NeutralForm }
   | { kind: "text"; text: string }
   | { kind: "message"; message: NeutralMessage };
 
+export interface CommandOptions {
+  /** The channel the command was typed in (not a direct message), for `setup`. */
+  channel?: MessageRef;
+}
+
 /** Reads a subcommand and answers it; adapters only render the answer. */
-export async function answerCommand(ctx: AppContext, actor: Actor, text: string): Promise<CommandAnswer> {
+export async function answerCommand(
+  ctx: AppContext,
+  actor: Actor,
+  text: string,
+  options: CommandOptions = {},
+): Promise<CommandAnswer> {
   const [sub = "", ...rest] = text.trim().split(/\s+/).filter(Boolean);
   const say = (answer: string): CommandAnswer => ({ kind: "text", text: answer });
   switch (sub.toLowerCase()) {
     case "":
     case "new":
     case "request":
-      return { kind: "open_request_form" };
+      return { kind: "open_request_form", form: requestForm(ctx.policy, ctx.directory, actor.staffId) };
     case "help":
-      return say(COMMAND_HELP);
+    case "?":
+      return say(commandHelp(actor.platform));
     case "status":
       return say(await describeMyVisits(ctx, actor));
     case "list":
@@ -44,9 +76,13 @@ export async function answerCommand(ctx: AppContext, actor: Actor, text: string)
       );
     case "cancel": {
       const [visitId, ...reason] = rest;
-      if (!visitId) return say("Which visit? Type homevisit cancel HV-XXXXX, optionally followed by a reason.");
-      const result = await cancelVisit(ctx, actor, visitId, reason.join(" ") || `cancelled in ${actor.platform}`);
-      return say(result.ok ? `Home visit ${result.value.id} is cancelled.` : errorText(result.error));
+      if (!visitId) return say("Which visit? Type homevisit cancel HV-XXXXX and the reason.");
+      const result = await cancelVisit(ctx, actor, visitId, reason.join(" "));
+      return say(
+        result.ok
+          ? `Home visit ${result.value.id} is cancelled: ${result.value.progress.cancelReason}.`
+          : errorText(result.error),
+      );
     }
     case "record": {
       const [visitId] = rest;
@@ -58,9 +94,22 @@ export async function answerCommand(ctx: AppContext, actor: Actor, text: string)
       const [from, to] = rest;
       if (!from || !to) return say("Give two dates: homevisit export 2026-09-01 2026-12-31.");
       const result = await shareExport(ctx, actor, from, to);
-      return say(result.ok ? result.value.text : errorText(result.error));
+      return result.ok ? { kind: "message", message: result.value.message } : say(errorText(result.error));
+    }
+    case "setup":
+    case "set-up": {
+      const asked = (rest[0] ?? "").toLowerCase();
+      const role = (channelRoles as readonly string[]).includes(asked) ? (asked as ChannelRole) : null;
+      if (!options.channel)
+        return say("Type this in the channel you want to use, e.g. homevisit setup approvals (with an @mention in Teams).");
+      if (!role)
+        return say(
+          `Which messages should this channel get? Type homevisit setup approvals, visits, alerts or records${asked ? ` ("${asked.slice(0, 20)}" is not one of them)` : ""}.`,
+        );
+      const result = await setUpChannel(ctx, actor, role, options.channel);
+      return say(result.ok ? result.value : errorText(result.error));
     }
     default:
-      return say(`I don't know "${sub}".\n${COMMAND_HELP}`);
+      return say(`I don't know "${sub.slice(0, 40)}".\n${commandHelp(actor.platform)}`);
   }
 }

@@ -1,62 +1,84 @@
 import { authoriseApprover, type DecisionInput, decideVisit } from "../../domain/approval.js";
-import type { Result } from "../../domain/domain-error.js";
+import { DomainError, type Result } from "../../domain/domain-error.js";
 import { findStaff } from "../../domain/school-directory.js";
-import type { Actor, Visit } from "../../domain/visit.js";
-import type { AppContext } from "../app-context.js";
+import { type Actor, type Visit, visitingStaff } from "../../domain/visit.js";
+import { normaliseVisitId } from "../../domain/visit-id.js";
 import { approvalCard, decisionLine, decisionWord } from "../messages/approval-card.js";
 import { visitLabel } from "../messages/visit-details.js";
 import { notice } from "../messages/visit-messages.js";
-import { asResult } from "./as-result.js";
+import type { AppContext, OutgoingMessage } from "../ports.js";
+import { changeVisit } from "./change-visit.js";
 import { commitVisit } from "./commit-visit.js";
-import { loadVisitForUpdate } from "./load-visit.js";
 
 /**
  * An approver approves, declines (with a reason) or approves with conditions: load and lock the
  * visit, check who is deciding, decide, save, update the card in place and tell the requester.
  * Two approvers at once: the row lock makes one decision win; the other is told who decided.
  */
-export async function decideOnVisit(
-  ctx: AppContext,
-  actor: Actor,
-  visitId: string,
-  input: DecisionInput,
-): Promise<Result<Visit>> {
-  return asResult(async () => {
-    const saved = await ctx.store.inTransaction(async (tx) => {
-      const visit = await loadVisitForUpdate(tx, visitId);
-      const approver = authoriseApprover(visit, findStaff(ctx.directory, actor.staffId), ctx.policy);
-      if (!approver.ok) throw approver.error;
-      const decided = decideVisit(visit, approver.value, input, ctx.policy, ctx.clock.now());
-      if (!decided.ok) throw decided.error;
-      const after = decided.value;
-      const requester = findStaff(ctx.directory, after.requesterId);
-      return commitVisit(ctx, tx, {
-        visit: after,
-        effects: [],
-        actor,
-        action: after.status,
-        detail: { reason: after.decision?.reason, conditions: after.decision?.conditions, policyVersion: after.policyVersion },
-        extra: [
-          {
-            visitId: after.id,
-            platform: after.platform,
-            target: { kind: "channel", role: "approvals" },
-            message: approvalCard(after, requester?.name ?? after.requesterId),
-            updates: "approval_card",
-          },
-          {
-            visitId: after.id,
-            platform: after.platform,
-            target: { kind: "dm", staffId: after.requesterId },
-            message: notice(
-              `Your home visit ${visitLabel(after)} was ${decisionWord(after)}.\n${decisionLine(after)}`,
-              after.status === "approved" ? "success" : "warning",
-            ),
-          },
-        ],
-      });
+export function decideOnVisit(ctx: AppContext, actor: Actor, visitId: string, input: DecisionInput): Promise<Result<Visit>> {
+  return changeVisit(ctx, visitId, async (visit, tx, reach) => {
+    const approver = authoriseApprover(visit, findStaff(ctx.directory, actor.staffId), ctx.policy);
+    if (!approver.ok) throw approver.error;
+    const decided = decideVisit(visit, approver.value, input, ctx.policy, ctx.clock.now());
+    if (!decided.ok) throw decided.error;
+    const after = decided.value;
+    return commitVisit(ctx, tx, reach, {
+      visit: after,
+      effects: [],
+      actor,
+      action: after.status,
+      detail: { reason: after.decision?.reason, conditions: after.decision?.conditions, policyVersion: after.policyVersion },
+      extra: decisionMessages(ctx, after),
     });
-    ctx.kick();
-    return saved;
   });
+}
+
+/**
+ * Before a decline or conditions form opens: refuse at once someone who may not decide, or a visit
+ * already decided, rather than after they have typed a reason. The decision itself checks again.
+ */
+export async function checkCanDecide(ctx: AppContext, actor: Actor, visitId: string): Promise<Result<Visit>> {
+  const id = normaliseVisitId(visitId);
+  const visit = await ctx.store.getVisit(id);
+  if (!visit) return { ok: false, error: new DomainError("visit-not-found", `There is no home visit ${id}.`) };
+  const approver = authoriseApprover(visit, findStaff(ctx.directory, actor.staffId), ctx.policy);
+  if (!approver.ok) return approver;
+  const dryRun = decideVisit(visit, approver.value, { outcome: "approve" }, ctx.policy, ctx.clock.now());
+  return dryRun.ok ? { ok: true, value: visit } : dryRun;
+}
+
+/** The card updated in place, the requester told, and a police condition put to both staff. */
+function decisionMessages(ctx: AppContext, visit: Visit): OutgoingMessage[] {
+  const requester = findStaff(ctx.directory, visit.requesterId);
+  const out = (target: OutgoingMessage["target"], message: OutgoingMessage["message"], extra: Partial<OutgoingMessage> = {}) => ({
+    visitId: visit.id,
+    platform: visit.platform,
+    target,
+    message,
+    ...extra,
+  });
+  const messages: OutgoingMessage[] = [
+    out({ kind: "channel", role: "approvals" }, approvalCard(visit, requester?.name ?? visit.requesterId), {
+      updates: "approval_card",
+    }),
+    out(
+      { kind: "dm", staffId: visit.requesterId },
+      notice(
+        `Your home visit ${visitLabel(visit)} was ${decisionWord(visit)}.\n${decisionLine(visit)}`,
+        visit.status === "approved" ? "success" : "warning",
+      ),
+    ),
+  ];
+  if (visit.status === "approved" && visit.decision?.conditions?.policeAccompaniment)
+    for (const staffId of visitingStaff(visit).filter((id) => id !== visit.requesterId))
+      messages.push(
+        out(
+          { kind: "dm", staffId },
+          notice(
+            `Home visit ${visitLabel(visit)} is approved on condition of police accompaniment: do not go in without the police.`,
+            "warning",
+          ),
+        ),
+      );
+  return messages;
 }

@@ -4,7 +4,7 @@ import type { VisitRecordForm } from "../../domain/visit-record.js";
 import type { AppContext } from "../app-context.js";
 import type { AuditEntry, RecordRow } from "../ports.js";
 import { mayExport } from "../records-access.js";
-import { asResult } from "./as-result.js";
+import { asResult } from "./change-visit.js";
 
 export interface ExportedVisit {
   visitId: string;

@@ -6,7 +6,7 @@ import type { AppContext } from "../app-context.js";
 import type { NeutralMessage } from "../messages/neutral-message.js";
 import { recordMessage } from "../messages/record-form.js";
 import { mayReadRecord } from "../records-access.js";
-import { asResult } from "./as-result.js";
+import { asResult } from "./change-visit.js";
 
 /**
  * `/homevisit record <id>`: shows a completed record to those allowed to see it. Every read and

@@ -60,7 +60,7 @@ describe("the local console in a browser", () => {
         await page.locator(`[data-as="${staffId}"].current`).waitFor(WAIT);
         await page.locator(`body[data-as="${staffId}"]`).waitFor({ state: "attached", ...WAIT });
       };
-      const replyInThread = async (text: string) => {
+      const replyToVisit = async (text: string) => {
         await pane("visits").locator(".reply-box input").fill(text);
         await pane("visits").locator(".reply-box input").press("Enter");
         await pane("visits")
@@ -114,7 +114,7 @@ describe("the local console in a browser", () => {
       // Erin sets off.
       await actAs("e.walsh");
       await pane("you").getByText(`Your home visit ${visitId} (J.L.S.) was approved`).waitFor(WAIT);
-      await replyInThread("leaving");
+      await replyToVisit("leaving");
       await pane("visits").getByText("On your way. Check in by 10:20").waitFor(WAIT);
 
       // Nobody checks in: past the 20-minute interval and 5 minutes' grace, the ladder starts.
@@ -136,7 +136,7 @@ describe("the local console in a browser", () => {
 
       // Filip checks in: the ladder stands down wherever it reached.
       await actAs("f.nowak");
-      await replyInThread("ok");
+      await replyToVisit("ok");
       await pane("visits").getByText("Thanks, checked in at 10:31").waitFor(WAIT);
       await actAs("d.shah");
       await pane("you").getByText(`Stand down: Filip Nowak checked in on home visit ${visitId}`).waitFor(WAIT);
@@ -145,7 +145,7 @@ describe("the local console in a browser", () => {
       // Back at school, Erin completes the Home Visit Form from the button in her messages.
       running.clock.advanceMinutes(9);
       await actAs("e.walsh");
-      await replyInThread("back");
+      await replyToVisit("back");
       await pane("you").getByText("Please complete the Home Visit Form").waitFor(WAIT);
       await pane("you").locator('button[data-action="record_open"]').click();
       await form.getByText("Home Visit Form").first().waitFor(WAIT);

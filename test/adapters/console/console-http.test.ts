@@ -139,7 +139,7 @@ describe("the console over HTTP (CONSOLE=on, test clock)", () => {
     expect((await state(app, "a.okafor")).html?.approvals).not.toContain("Only visible to you");
 
     const decline = await act(app, { type: "button", as: "a.okafor", actionId: "visit_decline", value: visitId, ts });
-    expect(decline.body.form).toContain('data-form-id="console_decline"');
+    expect(decline.body.form).toContain('data-form-id="visit_decline_submit"');
 
     const approved = await act(app, { type: "button", as: "a.okafor", actionId: "visit_approve", value: visitId, ts });
     expect(approved.body.ok).toBe(true);
@@ -176,14 +176,28 @@ describe("the console over HTTP (CONSOLE=on, test clock)", () => {
     expect(asDev.html?.alerts).toContain("CODE WORD used by Erin Walsh");
     expect(asDev.html?.alerts).toContain('class="card tone-danger"');
     expect(asDev.html?.you).toContain("CODE WORD used by Erin Walsh");
-    expect((await app.ctx.store.getVisit(visitId))?.status).toBe("emergency");
+    expect((await app.ctx.store.getVisit(visitId))?.progress.alarm?.kind).toBe("code_word");
     const alertTs =
       /data-action="escalation_safe" data-value="[^"]+" data-ts="([^"]+)"/.exec(asDev.html?.alerts ?? "")?.[1] ?? "";
+    // "Staff are safe" asks how Dev knows before it stands anyone down.
     const safe = await act(app, { type: "button", as: "d.shah", actionId: "escalation_safe", value: visitId, ts: alertTs });
-    expect(safe.body.ok).toBe(true);
+    expect(safe.body.form).toContain('data-form-id="escalation_safe_submit"');
+    const stood = await act(app, {
+      type: "submit",
+      as: "d.shah",
+      formId: "escalation_safe_submit",
+      metadata: visitId,
+      values: { how: "back_at_school" },
+    });
+    expect(stood.body.ok).toBe(true);
     await app.flush();
     expect((await app.ctx.store.getVisit(visitId))?.status).toBe("returned");
-    expect((await state(app, "d.shah")).html?.alerts).toContain("Staff are safe.");
+    const alerts = (await state(app, "d.shah")).html?.alerts ?? "";
+    expect(alerts).toContain("Stand down: Dev Shah confirmed the staff on home visit");
+    expect(alerts).toContain("(they are back at school)");
+    // The alert card itself has been updated in place: no live button is left on it.
+    expect(alerts).not.toContain('data-action="escalation_ack"');
+    expect(alerts).not.toContain('data-action="escalation_safe"');
   });
 
   it("refuses to change this clock (it is the test's), and runs the timers on request", async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ConsoleClock } from "../../../src/adapters/console/console-clock.js";
 import { ConsoleInbox } from "../../../src/adapters/console/console-inbox.js";
-import { declineForm, formValues, renderForm } from "../../../src/adapters/console/render-form.js";
+import { formValues, renderForm } from "../../../src/adapters/console/render-form.js";
 import { mrkdwn, type RenderContext, renderPost } from "../../../src/adapters/console/render-message.js";
 import { formatClock, fromSchoolInput, nextSchoolDayAt, toSchoolInput } from "../../../src/adapters/console/school-time.js";
+import { declineForm } from "../../../src/app/messages/decision-forms.js";
 import type { NeutralForm, NeutralMessage } from "../../../src/app/messages/neutral-message.js";
 import { TestClock } from "../../support/test-clock.js";
 
@@ -138,9 +139,9 @@ describe("forms", () => {
   });
 
   it("reads datetimes as the school's wall-clock time, across summer time", () => {
-    expect(formValues(form, { when: "2026-11-24T10:30" }, LONDON).when).toBe("2026-11-24T10:30:00.000Z");
-    expect(formValues(form, { when: "2026-06-10T10:30" }, LONDON).when).toBe("2026-06-10T09:30:00.000Z");
-    expect(formValues(form, { when: "soon" }, LONDON).when).toBe("soon");
+    expect(formValues({ when: "2026-11-24T10:30" }, LONDON).when).toBe("2026-11-24T10:30:00.000Z");
+    expect(formValues({ when: "2026-06-10T10:30" }, LONDON).when).toBe("2026-06-10T09:30:00.000Z");
+    expect(formValues({ when: "soon" }, LONDON).when).toBe("soon");
     expect(fromSchoolInput("2026-03-29T12:00", LONDON)?.toISOString()).toBe("2026-03-29T11:00:00.000Z");
     expect(toSchoolInput(new Date("2026-06-10T09:30:00Z"), LONDON)).toBe("2026-06-10T10:30");
     expect(formatClock(new Date("2026-11-24T10:00:05Z"), LONDON)).toBe("Tue 24 Nov, 10:00:05");

@@ -92,7 +92,12 @@ export async function wholeVisit(d: ChatDriver, input: ScenarioInput): Promise<v
   expect(checkedIn.progress.ladder).toBeNull();
   expect(checkedIn.progress.lastCheckIn?.by).toBe("f.nowak");
   expect(last(await d.delivered("thread", visit.id))).toMatch(/Thanks, checked in at 10:30/);
-  expect(last(await d.delivered({ dm: "office" }))).toMatch(/Stand down: Filip Nowak checked in/);
+  const office = (await d.delivered({ dm: "office" })).join("\n");
+  expect(office).toMatch(/Stand down: Filip Nowak checked in/);
+  // The office's alert card itself now says so, with no button left on it.
+  const officeCard = (await d.shown({ dm: "office" })).find((m) => m.text.includes("Call both visiting staff") || m.edits > 0);
+  expect(officeCard?.text).toMatch(/Stood down at 10:30: Filip Nowak checked in/);
+  expect(officeCard?.text).not.toMatch(/\[I'm calling them\]|\[Staff are safe\]/);
   // The leaders' step (due 10:40) never comes.
   await d.advance(10);
   for (const leader of ["head", "dsl"] as const)
@@ -252,7 +257,9 @@ export async function codeWordRaisesSilentAlarm(d: ChatDriver, input: ScenarioIn
 
   const toldAtOnce = await d.reply("second", visit.id, input.codeWord.toUpperCase());
   expect(toldAtOnce).toEqual([]);
-  expect((await d.visit(visit.id)).status).toBe("emergency");
+  // The alarm is beside the visit: its status reads as before, to anyone who looks.
+  expect((await d.visit(visit.id)).status).toBe("under_way");
+  expect((await d.visit(visit.id)).progress.alarm?.kind).toBe("code_word");
   // The thread's answer is word for word what any check-in gets.
   expect(last(await d.delivered("thread", visit.id)).replace(/\d\d:\d\d/g, "HH:MM")).toBe(anyCheckIn);
 
@@ -273,13 +280,16 @@ export async function codeWordRaisesSilentAlarm(d: ChatDriver, input: ScenarioIn
   for (const place of everywhere)
     expect((await d.sentTo(place, visit.id)).join("\n").toLowerCase()).not.toContain(input.codeWord.toLowerCase());
 
-  // Ada reaches them and presses Staff are safe on the pack: the alarm is stood down.
-  const safe = await d.press("dsl", "escalation_safe", visit.id);
+  // Ada reaches them, and once they are back presses Staff are safe on the pack, saying how she knows.
+  const safe = await d.press("dsl", "escalation_safe", visit.id, { how: "back_at_school" });
   expect(safe.accepted).toBe(true);
-  expect(safe.text).toMatch(/are safe/);
+  // What Ada sees: the card she pressed, stood down (and in Teams the same words as its answer).
+  expect(safe.text).toMatch(/Stood down by Ada Okafor/);
   expect((await d.visit(visit.id)).status).toBe("returned");
-  expect((await d.visit(visit.id)).progress.ladder).toBeNull();
-  expect(last(await d.delivered("alerts"))).toMatch(/Stand down/);
+  expect((await d.visit(visit.id)).progress.alarm).toBeNull();
+  expect((await d.delivered("alerts")).join("\n")).toMatch(
+    /Stand down: Ada Okafor confirmed the staff on home visit .* are safe \(they are back at school\)/,
+  );
   // The form is asked for at once, and goes to the records channel.
   expect(last(await d.delivered({ dm: "requester" }))).toMatch(/Please complete the Home Visit Form[\s\S]*\[Complete the form\]/);
   const record = await d.submitRecord("requester", visit.id, { ...COMPLETE_RECORD, incident: "Code word used at the door" });
@@ -290,10 +300,9 @@ export async function codeWordRaisesSilentAlarm(d: ChatDriver, input: ScenarioIn
 }
 
 /**
- * Regression guard (src/domain/visit-replies.ts, applyReply; fixed 2026-11-22): after the code word the visit is in
- * "emergency", and every reply word but ok and help is refused with text naming that state ("A
- * visit that is emergency cannot return."): on the phone of whoever typed it, and in Teams in the
- * thread for the whole visits channel. The alarm stops being silent. Fixed 2026-11-22; this guards it.
+ * Regression guard (fixed 2026-11-22, kept through the alarm's move out of the lifecycle): after
+ * the code word every reply word is answered as it would be without it, never with text that
+ * names an alarm, on the phone of whoever typed it or in the thread for the whole visits channel.
  */
 export async function replyWordsAfterCodeWordLookOrdinary(d: ChatDriver, input: ScenarioInput): Promise<void> {
   const visit = await d.requestVisit(input.validRequest);
@@ -301,12 +310,15 @@ export async function replyWordsAfterCodeWordLookOrdinary(d: ChatDriver, input: 
   await d.reply("requester", visit.id, "leaving");
   await d.advance(5);
   await d.reply("second", visit.id, input.codeWord);
-  expect((await d.visit(visit.id)).status).toBe("emergency");
+  expect((await d.visit(visit.id)).progress.alarm?.kind).toBe("code_word");
   for (const word of ["arrived", "in", "delay 10", "left", "back"]) {
     const told = (await d.reply("second", visit.id, word)).join("\n");
     const thread = last(await d.delivered("thread", visit.id));
     expect(`${told}\n${thread}`).not.toMatch(/emergency|alert|alarm/i);
   }
+  // The words moved the visit on as they would have without the code word; the alarm is still out.
+  expect((await d.visit(visit.id)).status).toBe("returned");
+  expect((await d.visit(visit.id)).progress.alarm?.kind).toBe("code_word");
 }
 
 /** Whatever the pair type and whatever the ladder does, the visits channel sees initials only. */

@@ -125,14 +125,14 @@ describe("/homevisit subcommands answer ephemerally", () => {
     expect(await ask(PEOPLE.requester, "cancel")).toMatch(/Which visit\?/);
     expect(await ask(PEOPLE.requester, "cancel HV-ZZZZZ")).toMatch(/There is no home visit HV-ZZZZZ\. Check the visit id/);
     expect(await ask(PEOPLE.requester, `cancel ${visit.id.toLowerCase()} parents moved the meeting`)).toBe(
-      `Home visit ${visit.id} is cancelled.`,
+      `Home visit ${visit.id} is cancelled: parents moved the meeting.`,
     );
     await h.settle();
     const cancelled = await h.visit(visit.id);
     expect(cancelled.status).toBe("cancelled");
     expect(cancelled.progress.cancelReason).toBe("parents moved the meeting");
     const update = h.stub.callsTo("chat.update").find((c) => c.content.includes(visit.id));
-    expect(update?.content).toMatch(/was cancelled by Erin Walsh/);
+    expect(update?.content).toMatch(/Cancelled\* by Erin Walsh, .*: parents moved the meeting/);
   });
 
   it("an unknown subcommand gets the help, and someone outside the directory is told why", async () => {

@@ -65,7 +65,8 @@ describe("the safety ladder in Slack", () => {
     h.stub.reset();
 
     const raised = await h.reply(PEOPLE.second, visit.id, `  ${CODE_WORD.toUpperCase()} `);
-    expect(raised.status).toBe("emergency");
+    expect(raised.status).toBe("under_way");
+    expect(raised.progress.alarm).toMatchObject({ kind: "code_word", raisedBy: "f.nowak" });
     // The thread sees what any check-in looks like…
     expect((await lastThreadText(visit.id)).replace(/\d\d:\d\d/g, "HH:MM")).toBe(ordinary);
     // …while the alerts channel gets everything the police would ask for.
@@ -85,12 +86,25 @@ describe("the safety ladder in Slack", () => {
     expect(h.stub.callsTo("chat.postEphemeral")).toHaveLength(0);
     expect(JSON.stringify(await h.app.ctx.store.listAudit(visit.id)).toLowerCase()).not.toContain(CODE_WORD);
 
-    // A leader reaches them and stands the alarm down from the pack's button.
+    // A leader reaches them and stands the alarm down from the pack's button, saying how she knows.
     h.stub.reset();
-    await h.slack.click(PEOPLE.dsl, "escalation_safe", visit.id, { channel: CHANNELS.alerts });
+    await h.slack.click(PEOPLE.dsl, "escalation_safe", visit.id, { channel: CHANNELS.alerts, triggerId: "trigger-safe" });
+    const open = await h.stub.waitFor((c) => c.method === "views.open" && c.params.trigger_id === "trigger-safe");
+    const view = open.params.view as Record<string, unknown>;
+    expect(view.callback_id).toBe("escalation_safe_submit");
+    const submitted = await h.slack.submitView(PEOPLE.dsl, view, { how: "back_at_school" });
+    expect(submitted.text).toBe("");
     await h.settle();
     expect((await h.visit(visit.id)).status).toBe("returned");
-    expect(h.stub.callsTo("response_url").map((c) => c.params.text)).toEqual([expect.stringMatching(/are safe/)]);
+    expect((await h.visit(visit.id)).progress.alarm).toBeNull();
+    // Every card the alarm sent is updated in place: no live button is left behind.
+    const updates = h.stub.callsTo("chat.update");
+    expect(updates.length).toBeGreaterThanOrEqual(4); // alerts, and the DSL's, head's and office's DMs
+    for (const update of updates) {
+      expect(update.content).toMatch(/Stood down by Ada Okafor: they are back at school/);
+      expect(update.content).not.toContain("escalation_ack");
+      expect(update.content).not.toContain('"action_id":"escalation_safe"');
+    }
   });
 
   it("'I'm calling them' from the office pauses the ladder; someone it did not reach is refused", async () => {
@@ -108,8 +122,8 @@ describe("the safety ladder in Slack", () => {
     expect(texts.sort()).toEqual([
       "Noted: you are dealing with home visit " +
         visit.id +
-        ". Escalation is paused until 10:40 and resumes unless the staff check in.",
-      "Only the people this alert went to can respond to it.",
+        ". The alert is paused until 10:40 and goes on unless the staff are confirmed safe.",
+      "You are on this visit, so someone back at school must take this alert. To check in, reply ok.",
     ]);
     expect((await h.visit(visit.id)).progress.ladder?.acknowledged?.by).toBe("Dev Shah");
   });
@@ -121,9 +135,9 @@ describe("the safety ladder in Slack", () => {
     await h.slack.message(PEOPLE.requester, "D0STAF005", "leaving");
     await h.settle();
     expect((await h.visit(visit.id)).status).toBe("under_way");
-    const answer = h.stub.callsTo("chat.postMessage").find((c) => c.params.channel === "D0STAF005");
-    expect(answer?.params.text).toMatch(/^Noted on home visit .*; the reply is in its thread\.$/);
-    expect(await lastThreadText(visit.id)).toMatch(/On your way/);
+    // Answered where it was written: in the direct message.
+    const answers = h.stub.callsTo("chat.postMessage").filter((c) => c.response?.channel === "D0STAF005");
+    expect(answers.map((c) => c.params.text)).toEqual([expect.stringMatching(/^On your way\. Check in by 10:20/)]);
   });
 
   it("never puts the pupil's name or address into the visits channel or its threads, whatever happens", async () => {

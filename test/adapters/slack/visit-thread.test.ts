@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Visit } from "../../../src/domain/visit.js";
 import { SCHOOL_MORNING } from "../../support/test-clock.js";
+import { messageText } from "./support/slack-driver.js";
 import { CHANNELS, PEOPLE, type SlackHarness, startSlackHarness } from "./support/slack-harness.js";
 
 // One app for the file: these tests never tick, so no visit's timers reach into another test.
@@ -100,10 +101,23 @@ describe("the visit thread", () => {
 
   it("tells one of the pair why a reply does not fit the visit's state", async () => {
     const visit = await approvedVisit();
+    await h.reply(PEOPLE.requester, visit.id, "leaving");
+    await h.reply(PEOPLE.requester, visit.id, "back");
     h.stub.reset();
     await h.reply(PEOPLE.requester, visit.id, "in");
-    expect(h.stub.callsTo("chat.postEphemeral").map((c) => c.params.text)).toEqual([expect.stringMatching(/approved/)]);
-    expect((await h.visit(visit.id)).status).toBe("approved");
+    expect(h.stub.callsTo("chat.postEphemeral").map((c) => c.params.text)).toEqual([
+      "You can't say you are inside now: this visit is over (staff back).",
+    ]);
+    expect((await h.visit(visit.id)).status).toBe("returned");
+  });
+
+  it("takes 'in' from a pair who forgot to say leaving: they set off, arrived and went in", async () => {
+    const visit = await approvedVisit();
+    await h.reply(PEOPLE.requester, visit.id, "in");
+    const after = await h.visit(visit.id);
+    expect(after.status).toBe("in_home");
+    expect(after.progress.leftSchoolAt).toBeTruthy();
+    expect(await lastThreadText(visit.id)).toMatch(/^Inside\. Next check-in by/);
   });
 
   it("leaves ordinary chat, other bots' messages, edits and joins alone", async () => {
@@ -125,7 +139,13 @@ describe("the visit thread", () => {
     await h.slack.message(PEOPLE.requester, CHANNELS.visits, "leaving"); // not in a thread
     await h.settle();
     expect((await h.visit(visit.id)).status).toBe("approved");
-    expect(h.stub.calls).toHaveLength(0);
+    // The one message from the pair that homevisit could not read is answered, and passed to the
+    // office for a person to read; the rest get nothing.
+    const calls = h.stub.calls.map((c) => `${c.method} ${String(c.params.channel)} ${messageText(c.params)}`);
+    expect(calls).toEqual([
+      expect.stringMatching(/^chat\.postMessage C0VISITS01 I did not read that as a check-in/),
+      expect.stringMatching(/^chat\.postMessage U0OFFI004 .*Erin Walsh wrote on home visit .*"leaving at 10:30 I think"/s),
+    ]);
   });
 
   it("ignores a reply under the same ts in another channel: a ts is unique only within its channel", async () => {
@@ -160,9 +180,10 @@ describe("the visit thread", () => {
     h.app.clock.advanceMinutes(5);
     const thread = await h.threadTs(visit.id);
     h.stub.reset();
-    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001" });
-    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001", retryNum: 1 });
-    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001", retryNum: 2 });
+    const ts = "1795000999.000001";
+    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001", ts });
+    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001", retryNum: 1, ts });
+    await h.slack.message(PEOPLE.requester, CHANNELS.visits, "ok", thread, { eventId: "Ev0RETRY001", retryNum: 2, ts });
     await h.settle();
     const audit = (await h.app.ctx.store.listAudit(visit.id)).filter((a) => a.action === "checked_in");
     expect(audit).toHaveLength(1);

@@ -138,14 +138,17 @@ describe("the alert buttons", () => {
     await h.press("dsl", "visit_approve", visit.id);
     await h.reply("requester", visit.id, "leaving");
     await h.reply("requester", visit.id, CODE_WORD);
-    expect((await h.visit(visit.id)).status).toBe("emergency");
+    expect((await h.visit(visit.id)).progress.alarm?.kind).toBe("code_word");
     const pack = h.stub.to(CHANNELS.alerts).find((c) => c.text.includes(visit.id) && json(c.card).includes("escalation_ack"));
     expect(pack).toBeDefined();
 
+    // The pressed card becomes the taken card: who took it, and only the stand-down button left.
     const calling = await h.press("head", "escalation_ack", visit.id);
-    expect(calling).toMatchObject({ accepted: true, text: expect.stringMatching(/Noted: you are dealing with home visit/) });
-    const safe = await h.press("dsl", "escalation_safe", visit.id);
+    expect(calling).toMatchObject({ accepted: true, text: expect.stringMatching(/Taken by Carys Morgan at \d\d:\d\d/) });
+    expect(calling.text).toMatch(/\[Staff are safe\]/);
+    expect(calling.text).not.toMatch(/I'm calling them/);
+    const safe = await h.press("dsl", "escalation_safe", visit.id, { how: "phone" });
     expect(safe).toMatchObject({ accepted: true, text: expect.stringMatching(/are safe/) });
-    expect((await h.visit(visit.id)).status).not.toBe("emergency");
+    expect((await h.visit(visit.id)).progress.alarm).toBeNull();
   });
 });

@@ -75,10 +75,12 @@ describe("homevisit commands", () => {
     const [answer] = await answerTo(() =>
       h.say(PEOPLE.requester, personalChat(PEOPLE.requester), `homevisit cancel ${visit.id.toLowerCase()} parents rang`),
     );
-    expect(answer?.text).toBe(`Home visit ${visit.id} is cancelled.`);
+    expect(answer?.text).toBe(`Home visit ${visit.id} is cancelled: parents rang.`);
     expect((await h.visit(visit.id)).status).toBe("cancelled");
     await h.settle();
-    expect(h.stub.calls.find((c) => c.method === "PUT" && c.activityId === cardId)?.text).toMatch(/was cancelled by Erin Walsh/);
+    expect(h.stub.calls.find((c) => c.method === "PUT" && c.activityId === cardId)?.text).toMatch(
+      /Cancelled\** by Erin Walsh, .*: parents rang/,
+    );
   });
 
   it("an unknown word gets the help, and stray chat in a channel is ignored", async () => {
@@ -110,7 +112,7 @@ describe("homevisit setup <role>, typed in a channel", () => {
     const [unknown] = await answerTo(() => h.say(PEOPLE.dsl, thread("19:mine@thread.tacv2", "2"), "homevisit setup gossip"));
     expect(unknown?.text).toMatch(/approvals, visits, alerts or records/);
     const [notChannel] = await answerTo(() => h.say(PEOPLE.dsl, personalChat(PEOPLE.dsl), "homevisit setup alerts"));
-    expect(notChannel?.text).toMatch(/Type this in the Teams channel/);
+    expect(notChannel?.text).toMatch(/Type this in the channel you want to use/);
   });
 });
 
@@ -120,11 +122,22 @@ describe("the pair's words in their 1:1 chat", () => {
     await h.press("dsl", "visit_approve", visit.id);
     // Erin may have several visits from earlier tests: cancel the others.
     for (const other of await h.app.ctx.store.listVisits({ staffId: "e.walsh" }))
-      if (other.id !== visit.id) await h.say(PEOPLE.requester, personalChat(PEOPLE.requester), `homevisit cancel ${other.id}`);
+      if (other.id !== visit.id)
+        await h.say(
+          PEOPLE.requester,
+          personalChat(PEOPLE.requester),
+          `homevisit cancel ${other.id} tidying up after another test`,
+        );
     await h.reply("requester", visit.id, "leaving");
     h.app.clock.advanceMinutes(5);
-    const [answer] = await answerTo(() => h.say(PEOPLE.requester, personalChat(PEOPLE.requester), "ok"));
-    expect(answer?.text).toMatch(/Noted on home visit .*; the reply is in its thread/);
+    const answers = await answerTo(async () => {
+      await h.say(PEOPLE.requester, personalChat(PEOPLE.requester), "ok");
+      await h.settle();
+    });
+    // Answered where it was written: the 1:1 chat, with the same words a thread would get.
+    expect(answers.filter((a) => a.conversation === personalChat(PEOPLE.requester).id).map((a) => a.text)).toEqual([
+      expect.stringMatching(/^Thanks, checked in at 10:05\. Next check-in by 10:25\./),
+    ]);
     expect((await h.visit(visit.id)).progress.lastCheckIn?.place).not.toBe("leaving school");
   });
 });

@@ -62,6 +62,7 @@ describe("manifests/teams/manifest.json", () => {
     expect(Object.values(TEAMS_VERBS).sort()).toEqual(
       [
         "visit_submit",
+        "escalation_safe_submit",
         "visit_approve",
         "visit_decline",
         "visit_conditions",

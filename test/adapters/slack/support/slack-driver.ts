@@ -18,7 +18,7 @@ export interface SlackDriver extends ChatDriver {
 }
 
 /** Modals a button opens to ask for its inputs before anything is decided. */
-const DECISION_FORMS = new Set(["visit_decline_submit", "visit_conditions_submit"]);
+const DECISION_FORMS = new Set(["visit_decline_submit", "visit_conditions_submit", "escalation_safe_submit"]);
 /** The calls that put a message in a channel for everyone there. */
 const POSTS = new Set(["chat.postMessage", "chat.update"]);
 

@@ -167,9 +167,10 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
       channel: string,
       text: string,
       threadTs?: string,
-      options: { eventId?: string; retryNum?: number } = {},
+      options: { eventId?: string; retryNum?: number; ts?: string } = {},
     ) {
-      const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
+      // A retry of the same event is the same message: same ts. A new message gets a new one.
+      const ts = options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
       return this.event(
         {
           type: "message",
@@ -222,6 +223,12 @@ export function fillViewState(view: Record<string, unknown>, values: Record<stri
           selected_date_time: given === undefined ? null : Math.floor(new Date(String(given)).getTime() / 1000),
         };
         break;
+      case "datepicker":
+        entry = { type, selected_date: given === undefined ? null : String(given) };
+        break;
+      case "timepicker":
+        entry = { type, selected_time: given === undefined ? null : String(given) };
+        break;
       case "checkboxes":
         entry = {
           type,
@@ -243,6 +250,8 @@ export function fillViewState(view: Record<string, unknown>, values: Record<stri
 function initialOf(element: Record<string, unknown>): ViewValue {
   if (typeof element.initial_value === "string") return element.initial_value;
   if (typeof element.initial_date_time === "number") return new Date(element.initial_date_time * 1000).toISOString();
+  if (typeof element.initial_date === "string") return element.initial_date;
+  if (typeof element.initial_time === "string") return element.initial_time;
   const option = element.initial_option as { value?: string } | undefined;
   if (option?.value) return option.value;
   const options = element.initial_options as { value: string }[] | undefined;

@@ -1,0 +1,156 @@
+import { DomainError } from "../../domain/domain-error.js";
+import { parseReply } from "../../domain/replies/reply-words.js";
+import { wordsOf } from "../../domain/replies/typed-words.js";
+import type { Platform } from "../../domain/school-directory.js";
+import type { Actor, Visit } from "../../domain/visit.js";
+import type { AppContext, MessageRef } from "../ports.js";
+import { answerCommand, COMMAND_VERBS } from "../use-cases/answer-command.js";
+import { replyToVisit } from "../use-cases/reply-to-visit.js";
+import { identify } from "./identify.js";
+import { isVisitsChannel, openVisitsOf, visitsWithCodeWord } from "./open-visits.js";
+import { type InteractionResult, refused } from "./results.js";
+
+/** Where a message was written. */
+export type MessagePlace =
+  /** A reply under a message in a channel (a visit's thread, or any other); `mentioned` when it @mentions the bot. */
+  | { kind: "thread"; channel: string; threadId: string; mentioned?: boolean }
+  /** A direct message to the bot. */
+  | { kind: "dm" }
+  /** A message at the top of a channel; `mentioned` when it @mentions the bot. */
+  | { kind: "channel"; channel: string; mentioned: boolean };
+
+export interface IncomingMessage {
+  platform: Platform;
+  /** The sender's platform id (Slack user id, Teams aadObjectId, console staff id). */
+  from: string | undefined;
+  text: string;
+  place: MessagePlace;
+  /** The platform's id for this message, so a redelivery (Slack retries) has one effect. */
+  onceKey?: string;
+  /** The channel as the platform names it, for `homevisit setup <role>` typed there. */
+  channelRef?: MessageRef;
+}
+
+/** The answer is queued in the thread or DM (outbox), said to this person now, or there is none. */
+export type MessageResult = { kind: "ignored" } | { kind: "answered" } | InteractionResult;
+
+const NOT_ON_VISIT = "Only the staff on this visit can check in here.";
+const PREFIX = /^\/?home ?visit\b[:,]?\s*/i;
+
+/**
+ * Every message a platform passes on, in one place: commands, replies in a visit's thread, and the
+ * pair's words sent straight to the bot. Never echoes what was typed: it may be the code word.
+ */
+export async function receiveMessage(ctx: AppContext, message: IncomingMessage): Promise<MessageResult> {
+  const text = message.text.trim();
+  if (!text) return { kind: "ignored" };
+  const actor = identify(ctx, message.platform, message.from);
+  // Slack writes an @mention as <@U…>: it is not one of the words of a command.
+  const words = text.replace(/<@[^>]+>/g, " ").trim();
+  const prefixed = PREFIX.exec(words);
+  const unmentionedChannel = message.place.kind === "channel" && !message.place.mentioned;
+  if (prefixed && !unmentionedChannel) return command(ctx, actor, words.slice(prefixed[0].length), message);
+  switch (message.place.kind) {
+    case "thread":
+      return inThread(ctx, actor, text, message, message.place);
+    case "dm":
+      return direct(ctx, actor, text, message);
+    case "channel":
+      return message.place.mentioned ? command(ctx, actor, words, message) : { kind: "ignored" };
+  }
+}
+
+async function command(
+  ctx: AppContext,
+  actor: Actor | DomainError,
+  text: string,
+  message: IncomingMessage,
+): Promise<MessageResult> {
+  if (actor instanceof DomainError) return refused(actor);
+  const channel = message.place.kind === "dm" ? undefined : message.channelRef;
+  return { kind: "answer", answer: await answerCommand(ctx, actor, text, channel ? { channel } : {}) };
+}
+
+/**
+ * A reply in a thread. A thread homevisit does not know, in the visits channel, from one of a pair
+ * with one visit running, is that visit's: the thread's opener may still be on its way (Slack slow
+ * to answer the post), or a retried post after a crash made a second thread.
+ */
+async function inThread(
+  ctx: AppContext,
+  actor: Actor | DomainError,
+  text: string,
+  message: IncomingMessage,
+  place: Extract<MessagePlace, { kind: "thread" }>,
+): Promise<MessageResult> {
+  let visit = await ctx.store.findVisitByThread(message.platform, place.channel, place.threadId);
+  if (!visit && !(actor instanceof DomainError) && (await isVisitsChannel(ctx, message.platform, place.channel))) {
+    const open = await openVisitsOf(ctx, actor);
+    if (open.running.length === 1 && open.running[0]) {
+      visit = open.running[0];
+      await ctx.store.linkThread(message.platform, place.channel, place.threadId, visit.id);
+    } else if (open.running.length > 1 && parseReply(text))
+      return { kind: "refused", code: "ambiguous", text: several(open.running.map((v) => v.id)) };
+  }
+  // Words to the bot (an @mention) in a thread that is not a visit's, or that no visit reads: a command.
+  const unread = (): Promise<MessageResult> | MessageResult =>
+    place.mentioned ? command(ctx, actor, text, message) : { kind: "ignored" };
+  if (!visit) return unread();
+  if (actor instanceof DomainError)
+    return parseReply(text) ? { kind: "refused", code: "not-on-visit", text: NOT_ON_VISIT } : unread();
+  const result = await replyToVisit(ctx, actor, visit.id, text, {
+    origin: "thread",
+    ...(message.onceKey ? { onceKey: message.onceKey } : {}),
+  });
+  if (!result.ok) return refused(result.error);
+  return result.value.handled ? { kind: "answered" } : unread();
+}
+
+/**
+ * The pair can type the same words to the bot while they have a visit running, and are answered
+ * there. A command word is a command; with no visit running, everything is read as a command.
+ */
+async function direct(
+  ctx: AppContext,
+  actor: Actor | DomainError,
+  text: string,
+  message: IncomingMessage,
+): Promise<MessageResult> {
+  if (actor instanceof DomainError) return refused(actor);
+  if (COMMAND_VERBS.has(wordsOf(text)[0] ?? "")) return command(ctx, actor, text, message);
+  const open = await openVisitsOf(ctx, actor);
+  const reply = (visitId: string) =>
+    replyToVisit(ctx, actor, visitId, text, {
+      origin: "dm",
+      ...(message.onceKey ? { onceKey: `${message.onceKey}:${visitId}` } : {}),
+    });
+  const replyToAll = async (visits: readonly Visit[]) => {
+    for (const visit of visits) await reply(visit.id);
+    return { kind: "answered" } as const;
+  };
+  // The code word, or a call for help, counts on every visit they may still be out on.
+  const everyOpen = [...open.running, ...open.recent];
+  const withCodeWord = await visitsWithCodeWord(everyOpen, actor, text);
+  if (withCodeWord.length > 0) return replyToAll(withCodeWord);
+  const words = parseReply(text);
+  if (words?.type === "alarm" && everyOpen.length > 0) return replyToAll(everyOpen);
+  const only =
+    open.running.length === 1
+      ? open.running[0]
+      : open.running.length === 0 && open.recent.length === 1
+        ? open.recent[0]
+        : undefined;
+  if (only) {
+    const result = await reply(only.id);
+    if (!result.ok) return refused(result.error);
+    return result.value.handled ? { kind: "answered" } : command(ctx, actor, text, message);
+  }
+  if (open.running.length === 0) return command(ctx, actor, text, message);
+  if (words) return { kind: "refused", code: "ambiguous", text: several(open.running.map((v) => v.id)) };
+  // Words homevisit cannot read, from someone out on several visits: a person reads them.
+  return open.running[0] && (await reply(open.running[0].id)).ok ? { kind: "answered" } : command(ctx, actor, text, message);
+}
+
+function several(ids: readonly string[]): string {
+  return `You are on more than one home visit (${ids.join(", ")}): reply in that visit's thread, or press its I'm OK button.`;
+}

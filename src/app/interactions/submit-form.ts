@@ -1,0 +1,123 @@
+import type { Actor } from "../../domain/visit.js";
+import { normaliseVisitId } from "../../domain/visit-id.js";
+import { recordSaved, sentForApproval } from "../messages/confirmations.js";
+import { conditionsForm, DECISION_FORMS, DECISION_INPUTS, declineForm } from "../messages/decision-forms.js";
+import { RECORD_FORM_ID, recordForm, toRecordFormErrors } from "../messages/record-form.js";
+import { formToRequest, REQUEST_FORM_ID, requestForm, toFormErrors } from "../messages/request-form.js";
+import { visitLabel } from "../messages/visit-details.js";
+import type { AppContext } from "../ports.js";
+import { requestVisit } from "../use-cases/request-visit.js";
+import { submitRecord } from "../use-cases/submit-record.js";
+import { conditionsFrom, decide, standDown } from "./press-button.js";
+import { done, type InteractionResult, refused } from "./results.js";
+
+export interface FormSubmission {
+  formId: string;
+  /** Field id → what was entered (datetimes as ISO instants, a ticked box as "true"). */
+  values: Record<string, string>;
+  /** What the form carried through the platform: the visit id. */
+  metadata?: string;
+  /** The platform's id for this submission, so a double press or a retry has one effect. */
+  onceKey?: string;
+}
+
+export interface SubmitOptions {
+  /** Slack's modal closes without a word, so the requester also hears by direct message. */
+  confirmByMessage?: boolean;
+}
+
+/** Form ids from before the forms were shared, still accepted (the console's own decision forms). */
+const ALIASES: Record<string, string> = {
+  console_decline: DECISION_FORMS.decline,
+  console_conditions: DECISION_FORMS.conditions,
+};
+
+type FormHandler = (ctx: AppContext, actor: Actor, sub: FormSubmission, options: SubmitOptions) => Promise<InteractionResult>;
+
+/** A submitted form, on any platform: the one table from form id to use case. */
+export async function submitForm(
+  ctx: AppContext,
+  actor: Actor,
+  sub: FormSubmission,
+  options: SubmitOptions = {},
+): Promise<InteractionResult> {
+  const formId = ALIASES[sub.formId] ?? sub.formId;
+  const handler = FORMS[formId];
+  if (!handler)
+    return { kind: "refused", code: "unknown-form", text: `This form (${sub.formId || "no id"}) is not one homevisit knows.` };
+  return handler(ctx, actor, sub, options);
+}
+
+const visitOf = (sub: FormSubmission) => normaliseVisitId(sub.metadata ?? "");
+const expired = {
+  kind: "refused",
+  code: "invalid-request",
+  text: "This form has lost its visit id: press the button on the card again.",
+} as const;
+
+const FORMS: Record<string, FormHandler> = {
+  [REQUEST_FORM_ID]: async (ctx, actor, sub, options) => {
+    const outcome = await requestVisit(ctx, actor, formToRequest(sub.values, actor.staffId, ctx.directory), {
+      confirmByMessage: options.confirmByMessage ?? false,
+      ...(sub.onceKey ? { onceKey: sub.onceKey } : {}),
+    });
+    if (outcome.ok) {
+      const warnings = outcome.visit.warnings.map((w) => `\n⚠️ ${w.text}`).join("");
+      const note = `Sent for approval: home visit *${visitLabel(outcome.visit)}*. You will get a direct message when it is decided.${warnings}`;
+      return done(note, sentForApproval(outcome.visit));
+    }
+    return {
+      kind: "form",
+      form: requestForm(ctx.policy, ctx.directory, actor.staffId),
+      errors: toFormErrors(outcome.errors),
+      values: sub.values,
+    };
+  },
+  [DECISION_FORMS.decline]: async (ctx, actor, sub) => {
+    if (!sub.metadata) return expired;
+    const reason = sub.values[DECISION_INPUTS.reason]?.trim() ?? "";
+    if (!reason) return { kind: "form", form: declineForm(visitOf(sub)), errors: { reason: "Give a reason for declining." } };
+    return decide(ctx, actor, visitOf(sub), { outcome: "decline", reason });
+  },
+  [DECISION_FORMS.conditions]: async (ctx, actor, sub) => {
+    if (!sub.metadata) return expired;
+    const result = await decide(ctx, actor, visitOf(sub), conditionsFrom(sub.values));
+    // "Choose at least one condition" belongs under the conditions, not in place of the form.
+    if (result.kind === "refused" && result.code === "invalid-request")
+      return {
+        kind: "form",
+        form: conditionsForm(visitOf(sub)),
+        errors: { [DECISION_INPUTS.requirePair]: result.text },
+        values: sub.values,
+      };
+    return result;
+  },
+  [DECISION_FORMS.staffSafe]: async (ctx, actor, sub) => {
+    if (!sub.metadata) return expired;
+    return standDown(ctx, actor, visitOf(sub), sub.values[DECISION_INPUTS.how] ?? "", sub.values[DECISION_INPUTS.note]);
+  },
+  [RECORD_FORM_ID]: async (ctx, actor, sub) => {
+    if (!sub.metadata) return expired;
+    const outcome = await submitRecord(ctx, actor, visitOf(sub), sub.values, sub.onceKey ? { onceKey: sub.onceKey } : {});
+    if (outcome.ok)
+      return done(
+        `Home Visit Form for ${outcome.visit.id} saved. It is being posted to the records channel.`,
+        recordSaved(outcome.visit),
+      );
+    if ("errors" in outcome) {
+      const visit = await ctx.store.getVisit(visitOf(sub));
+      if (!visit) return { kind: "refused", code: "visit-not-found", text: `There is no home visit ${visitOf(sub)}.` };
+      return { kind: "form", form: recordForm(visit), errors: toRecordFormErrors(outcome.errors), values: sub.values };
+    }
+    return refused(outcome.error);
+  },
+};
+
+/**
+ * A form shown again with its errors never carries the code word back (a card stays in the chat's
+ * history): the person is told to type it again, rather than see it vanish unexplained.
+ */
+export function withCodeWordNote(result: InteractionResult): InteractionResult {
+  if (result.kind !== "form" || !result.errors || !result.values?.code_word || result.errors.code_word) return result;
+  return { ...result, errors: { ...result.errors, code_word: "Type your code word again: it is never kept on the form." } };
+}
