@@ -13,10 +13,14 @@ export interface Downloads {
   ): string;
 }
 
+/** How the app writes its log (pino underneath, see src/observability/logger.ts). */
 export interface Logger {
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
   error(message: string, detail?: Record<string, unknown>): void;
+  debug?(message: string, detail?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `fields`. */
+  child?(fields: Record<string, unknown>): Logger;
 }
 
 /** Everything a use case needs, passed in: no use case reaches for globals. */
@@ -31,11 +35,5 @@ export interface AppContext {
   kick(): void;
   downloads: Downloads;
 }
-
-export const consoleLogger: Logger = {
-  info: (message, detail) => console.log(`homevisit: ${message}`, detail ?? ""),
-  warn: (message, detail) => console.warn(`homevisit: ${message}`, detail ?? ""),
-  error: (message, detail) => console.error(`homevisit: ${message}`, detail ?? ""),
-};
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -1,6 +1,7 @@
 import type { ChannelRole, Platform } from "../domain/school-directory.js";
 import type { Visit } from "../domain/visit.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
+import type { OpsStore, OutboxStore } from "./outbox-port.js";
 
 /** Where an outgoing message goes, in terms of the school rather than of a platform. */
 export type Target =
@@ -44,6 +45,8 @@ export class DeliveryError extends Error {
     readonly retryAfterMs?: number,
     /** False when retrying can never help (e.g. channel not found); it is still kept and reported. */
     readonly retryable = true,
+    /** The platform's method that failed (e.g. chat.postMessage), for logs and metrics. */
+    readonly method?: string,
   ) {
     super(message);
     this.name = "DeliveryError";
@@ -108,9 +111,12 @@ export interface DueTimer {
 export interface OutboxRow extends OutgoingMessage {
   id: string;
   attempts: number;
+  /** When it was queued (the app's clock): a message waiting for over 2 minutes no longer holds its visit's later ones. */
+  queuedAt?: Date;
 }
 
-export interface Store {
+/** The repository. The outbox and the operational methods live in outbox-port.ts. */
+export interface Store extends OutboxStore, OpsStore {
   readonly kind: "postgres" | "pglite";
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
@@ -124,12 +130,6 @@ export interface Store {
    * transaction, so two instances never act on the same timer and a crash rolls the claim back.
    */
   processDueTimers(now: Date, limit: number, work: (tx: StoreTx, timer: DueTimer) => Promise<void>): Promise<number>;
-  /** Claims deliverable outbox rows for `leaseMs`; a crashed sender's lease runs out and the row is retried. */
-  claimOutbox(now: Date, limit: number, leaseMs: number, owner: string): Promise<OutboxRow[]>;
-  markDelivered(id: string, ref: MessageRef, now: Date): Promise<void>;
-  markFailed(id: string, error: string, retryAt: Date): Promise<void>;
-  /** A message that cannot be delivered as things are set up: kept, retried slowly, reported. */
-  markUndeliverable(id: string, error: string, retryAt: Date): Promise<void>;
   /** Finds the visit whose message (e.g. its thread) has `field` = `value` on a platform. */
   findVisitByMessageRef(platform: Platform, refKey: string, field: string, value: string): Promise<Visit | null>;
   getMessageRef(visitId: string | null, platform: Platform, refKey: string): Promise<MessageRef | null>;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger, LogLevel, webApi } from "@slack/bolt";
 import { type AppContext, type Logger as AppLogger, silentLogger } from "../../app/app-context.js";
+import type { CredentialStatus } from "../../http/readiness.js";
 import type { AdapterFactory, PlatformAdapter } from "../../start-app.js";
 import { registerActions } from "./handle-actions.js";
 import { registerCommand } from "./handle-command.js";
@@ -15,6 +16,7 @@ import { isSignedBySlack } from "./verify-signature.js";
 export const SLACK_EVENTS_PATH = "/slack/events";
 const DEFAULT_API_URL = "https://slack.com/api/";
 const BODY_LIMIT = 4 * 1024 * 1024;
+const CREDENTIAL_RECHECK_MS = 60_000;
 
 export interface SlackAdapter extends PlatformAdapter {
   platform: "slack";
@@ -32,7 +34,18 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
   if (!settings) return null;
 
   const clientOptions = slackClientOptions(settings.apiUrl, ctx.log);
-  const identity = await whoAmI(new webApi.WebClient(settings.token, clientOptions), ctx);
+  const checker = new webApi.WebClient(settings.token, clientOptions);
+  const check = await whoAmI(checker, ctx);
+  const identity = check.identity;
+  let credentials: CredentialStatus = check.status;
+  // Slack unreachable or the token refused at start: look again every minute until it works.
+  const recheck = setInterval(() => {
+    if (credentials.ok) return clearInterval(recheck);
+    void whoAmI(checker, ctx, true).then((again) => {
+      credentials = again.status;
+    });
+  }, CREDENTIAL_RECHECK_MS);
+  recheck.unref();
   const receiver = new HTTPReceiver({
     signingSecret: settings.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
@@ -61,7 +74,7 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     return work;
   };
   app.error(async (error) => {
-    ctx.log.error("slack: a handler failed", { error: String(error) });
+    ctx.log.error("slack: a handler failed", { err: error });
   });
 
   const record = recordFormWiring(ctx);
@@ -79,7 +92,12 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     platform: "slack",
     delivery: createSlackDelivery(app.client),
     settled,
-    stop: settled,
+    credentials: () => credentials,
+    stop: async (deadline) => {
+      clearInterval(recheck);
+      const until = (deadline ?? Date.now() + 10_000) - Date.now();
+      await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, Math.max(0, until)).unref())]);
+    },
   };
   return adapter;
 };
@@ -115,21 +133,55 @@ async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTP
     res.writeHead(sslCheck ? 200 : 401).end();
     return;
   }
+  // Bolt parses the body again and reads fields of whatever it gets: a correctly signed `null`,
+  // `[]` or `payload=null` would throw inside it and stop the process. Only an object gets through.
+  if (!isSlackBody(raw, form)) {
+    res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("The body must be a JSON object or a Slack form.");
+    return;
+  }
   // Bolt recognises forms only by this exact header (a "; charset=…" would be read as JSON).
   if (form) buffered.headers["content-type"] = "application/x-www-form-urlencoded";
   receiver.requestListener(buffered, res);
 }
 
-/** The bot's own ids, so Bolt can ignore our own messages; Slack being down must not stop the app. */
-async function whoAmI(client: webApi.WebClient, ctx: AppContext): Promise<{ botId?: string; botUserId?: string }> {
+/** What Bolt's parser will make of the body is a plain object (as every real Slack request is). */
+export function isSlackBody(raw: string, form: boolean): boolean {
+  try {
+    if (!form) return isPlainObject(JSON.parse(raw));
+    const fields = new URLSearchParams(raw);
+    const payloads = fields.getAll("payload");
+    if (payloads.length > 1) return false;
+    return payloads.length === 0 || isPlainObject(JSON.parse(payloads[0] as string));
+  } catch {
+    return false;
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The bot's own ids, so Bolt can ignore our own messages, and whether the token works (/readyz).
+ * Slack being down or the token refused must not stop the app: messages wait in the outbox.
+ */
+async function whoAmI(
+  client: webApi.WebClient,
+  ctx: AppContext,
+  quiet = false,
+): Promise<{ identity: { botId?: string; botUserId?: string }; status: CredentialStatus }> {
   try {
     const auth = await client.auth.test();
-    return { botId: auth.bot_id, botUserId: auth.user_id };
+    if (quiet) ctx.log.info("slack: auth.test works again");
+    return { identity: { botId: auth.bot_id, botUserId: auth.user_id }, status: { ok: true } };
   } catch (error) {
-    ctx.log.error("slack: auth.test failed; check SLACK_BOT_TOKEN (messages wait in the outbox meanwhile)", {
-      error: String(error),
-    });
-    return { botId: "B_UNKNOWN", botUserId: "U_UNKNOWN" };
+    const code = error instanceof webApi.WebAPIPlatformError ? error.data.error : String(error);
+    const fix = /invalid_auth|not_authed|token_revoked|token_expired|account_inactive/.test(code)
+      ? "Slack refused SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-…) again from the Slack app's OAuth & Permissions page"
+      : "Slack could not be reached";
+    const problem = `auth.test failed (${code}): ${fix}; messages wait in the outbox meanwhile`;
+    if (!quiet) ctx.log.error(`slack: ${problem}`);
+    return { identity: { botId: "B_UNKNOWN", botUserId: "U_UNKNOWN" }, status: { ok: false, problem } };
   }
 }
 

@@ -1,4 +1,5 @@
 import { nextStep } from "../../domain/safety-engine.js";
+import { observeTimerLateness } from "../../observability/metrics.js";
 import type { AppContext } from "../app-context.js";
 import { effectsToMessages } from "../effects-to-messages.js";
 import { reachIn } from "../reach.js";
@@ -15,6 +16,7 @@ export async function runSafetyTick(ctx: AppContext, limit = 1000): Promise<numb
   const now = ctx.clock.now();
   const reach = reachIn(ctx.directory);
   const processed = await ctx.store.processDueTimers(now, limit, async (tx, timer) => {
+    observeTimerLateness(now, timer.dueAt);
     const visit = await tx.getVisitForUpdate(timer.visitId);
     if (!visit) return tx.setSafetyTimer(timer.visitId, null);
     if (visit.progress.ladder && (await tx.countUndeliveredCritical(visit.id)) > 0) {
