@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config-error.js";
 
-export const LOCK_FILE = "homevisit.lock";
 
 export interface DataDirLock {
   readonly path: string;
@@ -12,14 +11,15 @@ export interface DataDirLock {
 
 /**
  * The embedded database is one process: PGlite has no locking of its own, and two processes on one
- * DATA_DIR lose each other's writes. The first process writes its pid into DATA_DIR/homevisit.lock
- * (created exclusively); a second one refuses to start, naming that pid. A lock whose pid is no
+ * DATA_DIR lose each other's writes. The first process writes its pid into DATA_DIR's lock file,
+ * beside it (`./data` → `./data.lock`: PGlite will not create a database in a folder that is not
+ * empty), created exclusively; a second one refuses to start, naming that pid. A lock whose pid is no
  * longer running (a crash, kill -9) is taken over: moved aside atomically first, so two processes
  * taking over at once cannot both win.
  */
 export function lockDataDir(dataDir: string, pid: number = process.pid): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, LOCK_FILE);
+  const path = lockPathOf(dataDir);
+  mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createExclusively(path, pid)) return { path, release: () => releaseIfOurs(path, pid) };
     const holder = readHolder(path);
@@ -31,6 +31,12 @@ export function lockDataDir(dataDir: string, pid: number = process.pid): DataDir
     takeOverStale(path, holder);
   }
   throw new ConfigError(`Could not take the lock ${path}: other processes keep taking it. Start one homevisit at a time.`);
+}
+
+/** `./data` → `./data.lock`. */
+export function lockPathOf(dataDir: string): string {
+  const absolute = resolve(dataDir);
+  return join(dirname(absolute), `${basename(absolute)}.lock`);
 }
 
 function createExclusively(path: string, pid: number): boolean {
