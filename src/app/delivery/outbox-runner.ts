@@ -18,6 +18,7 @@ export interface RunnerOptions {
 
 const DEFAULT_LEASE_MS = 60_000;
 const STUCK_AFTER_MS = 2 * 60_000;
+const RELEASE_DELAY_MS = 1000;
 
 interface Lane {
   platform: Platform;
@@ -145,14 +146,17 @@ export class OutboxRunner {
         await this.pauses.pause(lane.platform, operationOf(row), outcome.rateLimitedUntil, outcome.method);
         return this.release(chain.slice(i + 1), outcome.rateLimitedUntil);
       }
-      // A later message must not overtake one that is only briefly held up.
+      // A later message must not overtake one that is only briefly held up. It is given back (the
+      // claim holds it while the earlier one is young), and looked at again a second from now at
+      // the earliest: never a tight loop, whatever the clocks of two instances say.
       if ((outcome.kind === "failed" || outcome.kind === "waiting") && !this.isStuck(row))
-        return this.release(chain.slice(i + 1), this.ctx.clock.now());
+        return this.release(chain.slice(i + 1), new Date(this.ctx.clock.now().getTime() + RELEASE_DELAY_MS));
     }
   }
 
   private isStuck(row: OutboxRow): boolean {
-    return !!row.queuedAt && this.ctx.clock.now().getTime() - row.queuedAt.getTime() > STUCK_AFTER_MS;
+    // The same boundary as the claim's (a row younger than STUCK_AFTER_MS holds the others back).
+    return !!row.queuedAt && this.ctx.clock.now().getTime() - row.queuedAt.getTime() >= STUCK_AFTER_MS;
   }
 
   private async release(rows: OutboxRow[], at: Date): Promise<void> {
