@@ -55,6 +55,7 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): HttpServer {
     const requestId = incomingRequestId(req.headers["x-request-id"]) ?? randomUUID();
     inFlight++;
     res.setHeader("x-request-id", requestId);
+    keepAliveOnlyWhenRead(req, res);
     // While shutting down, every answer closes its connection: nothing new arrives on it.
     if (draining) res.setHeader("connection", "close");
     res.on("close", () => {
@@ -91,6 +92,19 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): HttpServer {
     await closed;
   };
   return { server, drain };
+}
+
+/**
+ * An answer written before the request's body was read to the end (too large, refused early) says
+ * `Connection: close`: the client must not send its next request on a connection we are about to
+ * drop (it would meet a reset).
+ */
+function keepAliveOnlyWhenRead(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  (res as unknown as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = (...args: unknown[]) => {
+    if (!req.complete) res.shouldKeepAlive = false;
+    return writeHead(...args);
+  };
 }
 
 function incomingRequestId(header: string | string[] | undefined): string | undefined {

@@ -36,13 +36,17 @@ async function freshDb(): Promise<TestDatabase> {
   return db;
 }
 
-/** A platform that takes `ms` to answer each post, and records the order posts landed in. */
+/** A platform that takes `ms` (or between the two given) to answer each post. */
 class SlowChat extends FakeChat {
-  constructor(private readonly ms: number) {
+  private calls = 0;
+  constructor(private readonly ms: number | [number, number]) {
     super("console");
   }
   override async post(target: ResolvedTarget, message: NeutralMessage): Promise<MessageRef> {
-    await new Promise((resolve) => setTimeout(resolve, this.ms));
+    const [low, high] = typeof this.ms === "number" ? [this.ms, this.ms] : this.ms;
+    // Spread evenly (not at random): every run sees the same mix of quick and slow answers.
+    const ms = low + ((this.calls++ * 7) % 10) * ((high - low) / 9);
+    await new Promise((resolve) => setTimeout(resolve, ms));
     return super.post(target, message);
   }
 }
@@ -60,9 +64,10 @@ describe("two instances on one PostgreSQL, the platform slower than the lease", 
     async () => {
       const db = await freshDb();
       followRealTime(db);
-      // Each post takes 0.8 s; a lease is 0.3 s (renewed every 75 ms). Without renewal the other
-      // instance would take every row still in flight and post it a second time.
-      const chat = new SlowChat(800);
+      // Each post takes 0.2 to 1.2 s; a lease is 0.3 s (renewed every 75 ms), and both instances
+      // look at the outbox every 50 ms, as their ticks do. Without renewal the other instance
+      // would take rows still in flight and post them a second time.
+      const chat = new SlowChat([200, 1200]);
       const a = await appOn(db, chat, { leaseMs: 300 });
       const b = await startTestApp(
         {},
@@ -73,8 +78,14 @@ describe("two instances on one PostgreSQL, the platform slower than the lease", 
         a,
         Array.from({ length: 24 }, (_, i) => toAlerts(null, `message ${i}`)),
       );
+      const ticking = setInterval(() => {
+        a.ctx.kick();
+        b.ctx.kick();
+      }, 50);
+      cleanups.push(async () => clearInterval(ticking));
       await Promise.all([a.flush(), b.flush()]);
       for (let round = 0; round < 5; round++) await Promise.all([a.flush(), b.flush()]);
+      clearInterval(ticking);
       const texts = chat.sent.map((m) => m.message.text);
       expect(texts).toHaveLength(24);
       expect(new Set(texts).size).toBe(24);

@@ -122,7 +122,7 @@ async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTP
   try {
     buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT);
   } catch (error) {
-    res.writeHead(isRawBodyError(error) && error.statusCode === 413 ? 413 : 400).end();
+    res.writeHead(isRawBodyError(error) && error.statusCode === 413 ? 413 : 400, { connection: "close" }).end();
     return;
   }
   const raw = buffered.rawBody.toString("utf8");
@@ -144,14 +144,30 @@ async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTP
   receiver.requestListener(buffered, res);
 }
 
-/** What Bolt's parser will make of the body is a plain object (as every real Slack request is). */
+/** The Events API's JSON bodies, and the interactivity payloads whose parts Bolt reads without checking. */
+const EVENT_TYPES = new Set(["url_verification", "event_callback", "app_rate_limited"]);
+
+/**
+ * What Bolt's parser will make of the body is shaped as Slack sends it: a JSON event with its
+ * event, a slash command's form, or an interactivity payload with the parts Bolt reads (the view
+ * of a view submission, the actions of a button press). Anything else is answered 400.
+ */
 export function isSlackBody(raw: string, form: boolean): boolean {
   try {
-    if (!form) return isPlainObject(JSON.parse(raw));
+    if (!form) {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      if (!isPlainObject(body) || typeof body.type !== "string" || !EVENT_TYPES.has(body.type)) return false;
+      return body.type !== "event_callback" || (isPlainObject(body.event) && typeof (body.event as { type?: unknown }).type === "string");
+    }
     const fields = new URLSearchParams(raw);
     const payloads = fields.getAll("payload");
     if (payloads.length > 1) return false;
-    return payloads.length === 0 || isPlainObject(JSON.parse(payloads[0] as string));
+    if (payloads.length === 0) return true;
+    const payload = JSON.parse(payloads[0] as string) as Record<string, unknown>;
+    if (!isPlainObject(payload) || typeof payload.type !== "string") return false;
+    if (payload.type.startsWith("view_")) return isPlainObject(payload.view) && isPlainObject(payload.user);
+    if (payload.type === "block_actions") return Array.isArray(payload.actions) && isPlainObject(payload.user);
+    return true;
   } catch {
     return false;
   }
