@@ -3,7 +3,6 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/config-error.js";
 
-
 export interface DataDirLock {
   readonly path: string;
   release(): void;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../src/adapters/slack/slack-adapter.js";
 import { startSlackApiStub } from "../adapters/slack/support/slack-api-stub.js";
 import { SIGNING_SECRET } from "../adapters/slack/support/slack-requests.js";
-import { time, tickAt, visitUnderWay } from "../safety/app-helpers.js";
+import { tickAt, time, visitUnderWay } from "../safety/app-helpers.js";
 import { FakeChat, fakeChatAdapter } from "../support/fake-chat.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -11,7 +11,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function started(env: Record<string, string>, chat?: FakeChat, adapters = chat ? [fakeChatAdapter(chat)] : []): Promise<TestApp> {
+async function started(
+  env: Record<string, string>,
+  chat?: FakeChat,
+  adapters = chat ? [fakeChatAdapter(chat)] : [],
+): Promise<TestApp> {
   const app = await startTestApp(env, { adapters, start: time("10:00").toISOString() });
   cleanups.push(() => app.close());
   return app;

@@ -3,7 +3,7 @@ import type { Logger } from "../../src/app/app-context.js";
 import { type Database, openDatabase } from "../../src/persistence/open-database.js";
 import { createPrismaStore } from "../../src/persistence/prisma-store.js";
 import { CHANNELS, PEOPLE, type SlackHarness, startSlackHarness } from "../adapters/slack/support/slack-harness.js";
-import { startPausableProxy, type PausableProxy } from "../support/pausable-proxy.js";
+import { type PausableProxy, startPausableProxy } from "../support/pausable-proxy.js";
 import { SCHOOL_MORNING, TestClock } from "../support/test-clock.js";
 import { createScratchPostgres, type ScratchDatabase, type TestDatabase, testDatabaseUrl } from "../support/test-database.js";
 
@@ -49,7 +49,10 @@ afterAll(async () => {
 });
 
 async function ephemeralAfter(since: number, user: string): Promise<{ text: string; ms: number }> {
-  const call = await h.stub.waitFor((c) => c.method === "chat.postEphemeral" && c.params.user === user && (c.at ?? 0) >= since, 10_000);
+  const call = await h.stub.waitFor(
+    (c) => c.method === "chat.postEphemeral" && c.params.user === user && (c.at ?? 0) >= since,
+    10_000,
+  );
   return { text: String(call.params.text), ms: (call.at ?? 0) - since };
 }
 

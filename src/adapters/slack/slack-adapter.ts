@@ -157,7 +157,10 @@ export function isSlackBody(raw: string, form: boolean): boolean {
     if (!form) {
       const body = JSON.parse(raw) as Record<string, unknown>;
       if (!isPlainObject(body) || typeof body.type !== "string" || !EVENT_TYPES.has(body.type)) return false;
-      return body.type !== "event_callback" || (isPlainObject(body.event) && typeof (body.event as { type?: unknown }).type === "string");
+      return (
+        body.type !== "event_callback" ||
+        (isPlainObject(body.event) && typeof (body.event as { type?: unknown }).type === "string")
+      );
     }
     const fields = new URLSearchParams(raw);
     const payloads = fields.getAll("payload");

@@ -36,5 +36,7 @@ export class RoutesBridge implements IHttpServerAdapter {
 }
 
 function isActivity(body: unknown): body is Record<string, unknown> {
-  return typeof body === "object" && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === "string";
+  return (
+    typeof body === "object" && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === "string"
+  );
 }

@@ -242,7 +242,10 @@ describe("the console's clock", () => {
   });
 
   it("cannot be sped up in production: the control is hidden and the command refused", async () => {
-    const prod = await startTestApp({ CONSOLE: "on", NODE_ENV: "production", PUBLIC_URL: "https://homevisit.school.example" }, { adapters: [createConsoleAdapter] });
+    const prod = await startTestApp(
+      { CONSOLE: "on", NODE_ENV: "production", PUBLIC_URL: "https://homevisit.school.example" },
+      { adapters: [createConsoleAdapter] },
+    );
     try {
       const s = await state(prod);
       expect(s.clock.production).toBe(true);
