@@ -39,7 +39,8 @@ describe("the log", () => {
   it("keeps an error's stack, and folds a Prisma error (without its code frame) onto one line", () => {
     const { lines, log } = capture();
     log.error("failed", { err: new Error("boom") });
-    expect(String((lines[0]?.err as { stack?: string }).stack)).toMatch(/boom\n\s+at /);
+    const logged = lines[0]?.err as { stack?: string } | undefined;
+    expect(String(logged?.stack)).toMatch(/boom\n\s+at /);
     const prisma = new PrismaClientKnownRequestError(
       "\nInvalid `prisma.visit.update()` invocation:\n\n  1 update\n→ 2 where\n\nRecord not found",
       {
