@@ -23,13 +23,17 @@ export async function measureShutdown(log: (line: string) => void = console.log)
     const url = await app.url;
     for (const method of ["chat.postMessage", "chat.postEphemeral", "views.open", "chat.update"]) stub.slowDown(method, "never");
     const slack = slackRequests(url, stub);
-    await Promise.all([PEOPLE.requester, PEOPLE.dsl, PEOPLE.head].map((user, i) => slack.command(user, "", { triggerId: `t${i}` })));
+    await Promise.all(
+      [PEOPLE.requester, PEOPLE.dsl, PEOPLE.head].map((user, i) => slack.command(user, "", { triggerId: `t${i}` })),
+    );
     await stub.waitFor((c) => c.method === "views.open" && c.params.trigger_id === "t2");
     const signalled = Date.now();
     app.child.kill("SIGTERM");
     const exit = await app.exit;
     const seconds = (exit.at - signalled) / 1000;
-    log(`SIGTERM with Slack not answering (3 views.open hanging): exit code ${exit.code} after ${seconds.toFixed(1)} s (limit: SHUTDOWN_SECONDS = 10)`);
+    log(
+      `SIGTERM with Slack not answering (3 views.open hanging): exit code ${exit.code} after ${seconds.toFixed(1)} s (limit: SHUTDOWN_SECONDS = 10)`,
+    );
     return seconds;
   } finally {
     await stub.close();

@@ -4,6 +4,7 @@
  */
 import setup from "../test/support/global-setup.js";
 import { runDuplicateBench } from "./duplicates.js";
+import { measureShutdown } from "./measure-shutdown.js";
 import { runSlackAckBench } from "./slack-ack.js";
 import { runTickBench } from "./tick.js";
 
@@ -20,4 +21,6 @@ await runSlackAckBench({ newConnections: true });
 await runSlackAckBench({ slackSide: "in-process" });
 console.log("\n# Delivery with two instances (target: 0 duplicate messages with Slack answering posts in 1.5 s)");
 await runDuplicateBench();
+console.log("\n# Shutdown (target: exit 0 within SHUTDOWN_SECONDS = 10 whatever Slack does)");
+await measureShutdown();
 process.exit(0);
