@@ -132,7 +132,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       : cron.schedule(`*/${config.tickSeconds} * * * * *`, () => {
           if (ticking) return; // a slow tick is never overlapped by the next one
           ticking = safetyTick()
-            .catch((error: unknown) => log.error("tick failed", { err: error }))
+            // While the database is known to be down, its one "unreachable" line says it all.
+            .catch((error: unknown) => {
+              if (store.health.reachable) log.error("tick failed", { err: error });
+            })
             .finally(() => {
               ticking = null;
               runner?.kick(); // retries whose backoff has ended, and what the tick queued

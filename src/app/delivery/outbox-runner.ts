@@ -107,7 +107,8 @@ export class OutboxRunner {
     };
     lane.pumping = run()
       .catch((error: unknown) => {
-        this.ctx.log.error(`outbox: could not claim ${lane.platform} messages`, { err: error });
+        if (this.ctx.store.health.reachable)
+          this.ctx.log.error(`outbox: could not claim ${lane.platform} messages`, { err: error });
         return 0;
       })
       .finally(() => {
@@ -173,6 +174,7 @@ export class OutboxRunner {
     for (const lane of this.lanes.values()) {
       if (lane.held.size === 0) continue;
       await this.ctx.store.renewLeases([...lane.held], this.options.owner, until).catch((error: unknown) => {
+        if (!this.ctx.store.health.reachable) return;
         this.ctx.log.warn(`outbox: could not renew the lease of ${lane.held.size} ${lane.platform} message(s)`, { err: error });
       });
     }
