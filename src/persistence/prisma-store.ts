@@ -1,6 +1,7 @@
 import type { AuditEntry, MessageRef, Store } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
+import { runWithLogContext } from "../observability/log-context.js";
 import { runDailyJob } from "./daily-jobs.js";
 import { processDueTimers } from "./due-timers.js";
 import type { Database } from "./open-database.js";
@@ -54,7 +55,11 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
         form: row.form as Record<string, unknown>,
       })),
     appendAudit: (entry) => appendAudit(prisma, entry),
-    processDueTimers: (now, limit, work) => processDueTimers(prisma, clock, now, limit, work),
+    // Every log line written while a timer's work runs names its visit.
+    processDueTimers: (now, limit, work) =>
+      processDueTimers(prisma, clock, now, limit, (tx, timer) =>
+        runWithLogContext({ visitId: timer.visitId }, () => work(tx, timer)),
+      ),
     // The outbox (outbox-rows.ts) and what running in production needs (health, daily jobs).
     claimOutbox: (now, limit, leaseMs, owner, options) => claimOutbox(prisma, now, limit, leaseMs, owner, options),
     markDelivered: (id, ref, now) => markDelivered(prisma, id, ref, now),
