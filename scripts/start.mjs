@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const entry = process.argv[2] ?? "src/main";
+// The entry is taken off argv, so the compiled script sees only its own arguments (--from …).
+const given = process.argv[2];
+const entry = given && !given.startsWith("-") ? (process.argv.splice(2, 1)[0] ?? "src/main") : "src/main";
 const compiled = join(root, "dist", `${entry}.js`);
 const stamp = join(root, "dist", ".built");
 
