@@ -3,6 +3,8 @@
  * TEST_DATABASE_URL or DATABASE_URL is set (or one answers on 127.0.0.1:5432), PGlite otherwise.
  */
 import setup from "../test/support/global-setup.js";
+import { runDuplicateBench } from "./duplicates.js";
+import { measureShutdown } from "./measure-shutdown.js";
 import { runSlackAckBench } from "./slack-ack.js";
 import { runTickBench } from "./tick.js";
 
@@ -17,4 +19,8 @@ await runSlackAckBench({ newConnections: true });
 // The first version of this benchmark, for comparison: the load generator and the Web API stub in
 // the bot's process, where their work delays the bot's answers and their own reading of them.
 await runSlackAckBench({ slackSide: "in-process" });
+console.log("\n# Delivery with two instances (target: 0 duplicate messages with Slack answering posts in 1.5 s)");
+await runDuplicateBench();
+console.log("\n# Shutdown (target: exit 0 within SHUTDOWN_SECONDS = 10 whatever Slack does)");
+await measureShutdown();
 process.exit(0);

@@ -2,19 +2,22 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import cron from "node-cron";
-import { consoleLogger } from "./app/app-context.js";
+import { OutboxRunner } from "./app/delivery/outbox-runner.js";
 import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
-import { applyRetention } from "./app/use-cases/apply-retention.js";
 import { checkSetup } from "./app/use-cases/check-setup.js";
-import { deliverOutbox } from "./app/use-cases/deliver-outbox.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
 import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
 import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
+import { scheduleDailyJobs } from "./daily-jobs.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import type { Platform } from "./domain/school-directory.js";
 import { DownloadLinks } from "./http/download-links.js";
 import { createHttpServer, HttpRoutes, sendJson } from "./http/http-server.js";
+import { checkReadiness } from "./http/readiness.js";
+import { createLogger } from "./observability/logger.js";
+import { countTickFailure, metricsRegistry, observeTick, setBacklogSource } from "./observability/metrics.js";
+import { useProcessLog } from "./observability/process-log.js";
 import { openDatabase } from "./persistence/open-database.js";
 import { createPrismaStore } from "./persistence/prisma-store.js";
 
@@ -28,6 +31,8 @@ export interface StartOptions {
   adapters?: readonly AdapterFactory[];
   /** A store opened by the caller (tests share one database per file). */
   store?: Store;
+  /** Outbox lease (tests make it short to prove renewal). */
+  leaseMs?: number;
 }
 
 export interface RunningApp {
@@ -35,62 +40,55 @@ export interface RunningApp {
   url: string;
   ctx: AppContext;
   adapters: PlatformAdapter[];
-  /** One tick: act on due timers, then deliver the outbox. */
+  /** This instance's id (the owner of its outbox leases). */
+  instance: string;
+  /** One tick: act on due timers, then deliver the outbox (tests; the cron tick does not wait for delivery). */
   tick(): Promise<void>;
   /** Deliver whatever the outbox holds now. */
   flush(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops within `deadline` (ms since the epoch; default 10 s from now): see README, "Running it in production". */
+  stop(deadline?: number): Promise<void>;
 }
 
 /** The composition root: config in, a running bot out. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? consoleLogger;
+  const log = options.log ?? createLogger(config.log);
+  useProcessLog(log);
   const policy = loadPolicyFile(config.policyFile);
   const directory = loadDirectoryFile(config.schoolFile);
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? createPrismaStore(await openDatabase(config.database), clock);
-  const owner = randomUUID();
+  const store =
+    options.store ?? createPrismaStore(await openDatabase(config.database, { timeoutMs: config.databaseTimeoutMs, log }), clock);
+  const instance = randomUUID();
 
   const deliveries = new Map<Platform, ChatDelivery>();
-  let delivering: Promise<void> | null = null;
-  let again = false;
-  const flush = async (): Promise<void> => {
-    if (delivering) {
-      again = true;
-      return delivering;
-    }
-    delivering = (async () => {
-      do {
-        again = false;
-        const report = await deliverOutbox(ctx, deliveries, owner).catch((error: unknown) => {
-          log.error("outbox delivery failed", { error: String(error) });
-          return { delivered: 0, failed: 0 };
-        });
-        if (report.delivered > 0) again = true;
-      } while (again);
-    })().finally(() => {
-      delivering = null;
-    });
-    return delivering;
-  };
-
+  let runner: OutboxRunner | null = null;
   const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
-  const ctx: AppContext = {
-    store,
-    clock,
-    downloads,
-    policy,
-    directory,
-    log,
-    kick: () => {
-      void flush();
-    },
-  };
+  const ctx: AppContext = { store, clock, downloads, policy, directory, log, kick: () => runner?.kick() };
 
+  let lastTickAt = Date.now();
+  let shuttingDown = false;
+  const adapters: PlatformAdapter[] = [];
   const routes = new HttpRoutes();
   downloads.register(routes);
   routes.add("GET", "/healthz", (_req, res) => sendJson(res, 200, { status: "ok", db: store.kind }));
-  const adapters: PlatformAdapter[] = [];
+  routes.add("GET", "/readyz", async (_req, res) => {
+    const readiness = await checkReadiness({
+      store,
+      clock,
+      tickSeconds: config.tickSeconds,
+      lastTickAt: () => lastTickAt,
+      credentials: () => adapters.flatMap((a) => (a.credentials ? [{ platform: a.platform, status: a.credentials() }] : [])),
+      shuttingDown: () => shuttingDown,
+    });
+    res.setHeader("cache-control", "no-store");
+    sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not-ready", reasons: readiness.reasons });
+  });
+  routes.add("GET", "/metrics", async (_req, res) => {
+    const body = await metricsRegistry.metrics();
+    res.writeHead(200, { "content-type": metricsRegistry.contentType });
+    res.end(body);
+  });
   for (const factory of options.adapters ?? []) {
     const adapter = await factory({ ctx, routes, config });
     if (adapter) {
@@ -98,56 +96,90 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       deliveries.set(adapter.platform, adapter.delivery);
     }
   }
-
   await checkPolicyAgainstDirectory(ctx, adapters, config);
+  runner = new OutboxRunner(ctx, deliveries, {
+    owner: instance,
+    concurrency: config.deliveryConcurrency,
+    leaseMs: options.leaseMs,
+  });
+  setBacklogSource(() => store.outboxBacklog());
 
-  const tick = async () => {
-    await runSafetyTick(ctx);
-    await flush();
+  /** The safety tick decides and writes; delivery runs beside it (kicked), never inside it. */
+  const safetyTick = async () => {
+    const started = process.hrtime.bigint();
+    try {
+      await runSafetyTick(ctx);
+      lastTickAt = Date.now();
+    } catch (error) {
+      countTickFailure();
+      throw error;
+    } finally {
+      observeTick(Number(process.hrtime.bigint() - started) / 1e9);
+    }
   };
-  let ticking = false;
+  let ticking: Promise<void> | null = null;
   const task =
     options.tick === false
       ? null
-      : cron.schedule(`*/${config.tickSeconds} * * * * *`, async () => {
+      : cron.schedule(`*/${config.tickSeconds} * * * * *`, () => {
           if (ticking) return; // a slow tick is never overlapped by the next one
-          ticking = true;
-          await tick()
-            .catch((error: unknown) => log.error("tick failed", { error: String(error) }))
+          ticking = safetyTick()
+            // While the database is known to be down, its one "unreachable" line says it all.
+            .catch((error: unknown) => {
+              if (store.health.reachable) log.error("tick failed", { err: error });
+            })
             .finally(() => {
-              ticking = false;
+              ticking = null;
+              runner?.kick(); // retries whose backoff has ended, and what the tick queued
             });
         });
+  const daily = options.tick === false ? null : scheduleDailyJobs(ctx, instance);
 
-  // Daily, at 02:30: anonymise what has passed the policy's retention period.
-  const retention =
-    options.tick === false
-      ? null
-      : cron.schedule("30 2 * * *", () => {
-          applyRetention(ctx).catch((error: unknown) => log.error("retention job failed", { error: String(error) }));
-        });
-
-  const server = createHttpServer(routes, (error) => log.error("request failed", { error: String(error) }));
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const address = server.address() as AddressInfo;
+  const http = createHttpServer(routes, log);
+  await new Promise<void>((resolve, reject) => {
+    http.server.once("error", reject);
+    http.server.listen(config.port, config.host, () => {
+      http.server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = http.server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${address.port}`;
+  runner.kick();
+
+  let stopped: Promise<void> | null = null;
+  const stop = async (deadline: number) => {
+    shuttingDown = true;
+    // Nothing new: no tick claims timers, no runner claims rows (it gives back those it holds unsent).
+    await task?.stop();
+    await daily?.stop();
+    const delivering = runner?.stop(deadline - 500);
+    // Requests in flight are answered; keep-alive connections close; at the deadline the rest is cut.
+    await http.drain(deadline - 1500);
+    await Promise.race([ticking, sleepUntil(deadline - 1000)]);
+    // Adapters finish the work behind requests already acknowledged (they may queue messages).
+    await Promise.all(adapters.map((adapter) => adapter.stop?.(deadline - 1000)));
+    await delivering;
+    setBacklogSource(null);
+    if (!options.store) await Promise.race([store.close(), sleepUntil(deadline - 200)]);
+  };
 
   return {
-    server,
+    server: http.server,
     url,
     ctx,
     adapters,
-    tick,
-    flush,
-    stop: async () => {
-      await task?.stop();
-      await retention?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      // Adapters first: their in-flight handlers may still queue messages.
-      for (const adapter of adapters) await adapter.stop?.();
-      await delivering;
-      if (!options.store) await store.close();
+    instance,
+    tick: async () => {
+      await safetyTick();
+      await runner?.flush();
+    },
+    flush: async () => {
+      await runner?.flush();
+    },
+    stop: (deadline = Date.now() + config.shutdownSeconds * 1000) => {
+      stopped ??= stop(deadline);
+      return stopped;
     },
   };
 }
@@ -165,4 +197,8 @@ async function checkPolicyAgainstDirectory(ctx: AppContext, adapters: readonly P
   if (config.nodeEnv === "production" && errors.length > 0)
     throw new ConfigError(`The school's setup does not work with its policy:\n${errors.map((p) => `  - ${p.text}`).join("\n")}`);
   for (const problem of problems) ctx.log.warn(`setup: ${problem.text}`);
+}
+
+function sleepUntil(at: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())).unref());
 }

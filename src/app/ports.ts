@@ -4,7 +4,9 @@ import type { Policy } from "../domain/policy.js";
 import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
 import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
+import type { CredentialStatus } from "../http/readiness.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
+import type { OpsStore, OutboxStore } from "./outbox-port.js";
 
 /** Where an outgoing message goes, in terms of the school rather than of a platform. */
 export type Target =
@@ -48,6 +50,8 @@ export class DeliveryError extends Error {
     readonly retryAfterMs?: number,
     /** False when retrying can never help (e.g. channel not found); it is still kept and reported. */
     readonly retryable = true,
+    /** The platform's method that failed (e.g. chat.postMessage), for logs and metrics. */
+    readonly method?: string,
   ) {
     super(message);
     this.name = "DeliveryError";
@@ -134,9 +138,12 @@ export interface DueTimer {
 export interface OutboxRow extends OutgoingMessage {
   id: string;
   attempts: number;
+  /** When it was queued (the app's clock): a message waiting for over 2 minutes no longer holds its visit's later ones. */
+  queuedAt?: Date;
 }
 
-export interface Store {
+/** The repository. The outbox and the operational methods live in outbox-port.ts. */
+export interface Store extends OutboxStore, OpsStore {
   readonly kind: "postgres" | "pglite";
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
@@ -150,12 +157,6 @@ export interface Store {
    * transaction, so two instances never act on the same timer and a crash rolls the claim back.
    */
   processDueTimers(now: Date, limit: number, work: (tx: StoreTx, timer: DueTimer) => Promise<void>): Promise<number>;
-  /** Claims deliverable outbox rows for `leaseMs`; a crashed sender's lease runs out and the row is retried. */
-  claimOutbox(now: Date, limit: number, leaseMs: number, owner: string): Promise<OutboxRow[]>;
-  markDelivered(id: string, ref: MessageRef, now: Date): Promise<void>;
-  markFailed(id: string, error: string, retryAt: Date): Promise<void>;
-  /** A message that cannot be delivered as things are set up: kept, retried slowly, reported. */
-  markUndeliverable(id: string, error: string, retryAt: Date): Promise<void>;
   /** The visit whose thread (or a second thread linked to it) this is. */
   findVisitByThread(platform: Platform, channel: string, threadId: string): Promise<Visit | null>;
   linkThread(platform: Platform, channel: string, threadId: string, visitId: string): Promise<void>;
@@ -181,7 +182,10 @@ export interface Store {
 export interface PlatformAdapter {
   platform: Platform;
   delivery: ChatDelivery;
-  stop?(): Promise<void>;
+  /** Whether its credentials worked when last checked (auth.test, a bot token), for /readyz. */
+  credentials?(): CredentialStatus;
+  /** Finishes the work behind requests already answered, until `deadline` (ms since the epoch). */
+  stop?(deadline: number): Promise<void>;
 }
 
 /** Builds a platform's adapter from the app context, the HTTP routes and the config; null when it is off. */
@@ -197,10 +201,14 @@ export interface Downloads {
   ): string;
 }
 
+/** How the app writes its log (pino underneath, see src/observability/logger.ts). */
 export interface Logger {
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
   error(message: string, detail?: Record<string, unknown>): void;
+  debug?(message: string, detail?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `fields`. */
+  child?(fields: Record<string, unknown>): Logger;
 }
 
 /** Everything a use case needs, passed in: no use case reaches for globals. */

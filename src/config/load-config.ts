@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LogSettings } from "../observability/logger.js";
 import { ConfigError, formatIssues } from "./config-error.js";
 
 const flag = z
@@ -35,6 +36,12 @@ const envSchema = z.object({
   CONSOLE: z.enum(["on", "off", "auto"]).default("auto"),
   TICK_SECONDS: z.coerce.number().min(1).max(60).default(5),
   PUBLIC_URL: optionalText.pipe(z.url("must be a URL, e.g. https://homevisit.school.example").optional()),
+  CONSOLE_REMOTE: flag,
+  SHUTDOWN_SECONDS: z.coerce.number().min(1).max(300).default(10),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent", ""]).optional(),
+  LOG_FORMAT: z.enum(["json", "pretty", ""]).optional(),
+  DATABASE_TIMEOUT_SECONDS: z.coerce.number().min(0.2).max(60).default(2),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 });
 
 export interface Config {
@@ -53,7 +60,16 @@ export interface Config {
     serviceUrl?: string;
   } | null;
   console: "on" | "off" | "auto";
+  /** CONSOLE_REMOTE=true: the console answers beyond this machine (never in production). */
+  consoleRemote: boolean;
   tickSeconds: number;
+  /** SIGTERM to exit 0 within this many seconds, whatever the platforms or the database are doing. */
+  shutdownSeconds: number;
+  log: LogSettings;
+  /** Connect and query timeout towards PostgreSQL (ms): past it a use case fails fast and says so. */
+  databaseTimeoutMs: number;
+  /** Sends in flight at once per platform. */
+  deliveryConcurrency: number;
   /** Where people reach this server (for download links); defaults to http://localhost:PORT. */
   publicUrl: string;
   /** Why a platform is off, for the start-up summary. */
@@ -98,6 +114,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     notes.push("Teams: off (set CLIENT_ID, CLIENT_SECRET and TENANT_ID to turn it on)");
   }
 
+  const production = e.NODE_ENV === "production";
+  if (production && !e.PUBLIC_URL)
+    throw new ConfigError(
+      "PUBLIC_URL is required when NODE_ENV=production: the https address staff reach this server at (export links), e.g. https://homevisit.school.example.",
+    );
+  if (production && e.CONSOLE_REMOTE)
+    throw new ConfigError(
+      "CONSOLE_REMOTE=true is refused when NODE_ENV=production: the console lets whoever reaches it act as anyone in the school.",
+    );
+
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -108,7 +134,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     slack,
     teams,
     console: e.CONSOLE,
+    consoleRemote: e.CONSOLE_REMOTE,
     tickSeconds: e.TICK_SECONDS,
+    shutdownSeconds: e.SHUTDOWN_SECONDS,
+    log: {
+      level: e.LOG_LEVEL || (e.NODE_ENV === "test" ? "silent" : "info"),
+      format: e.LOG_FORMAT || (production ? "json" : "pretty"),
+    },
+    databaseTimeoutMs: Math.round(e.DATABASE_TIMEOUT_SECONDS * 1000),
+    deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     notes,
   };

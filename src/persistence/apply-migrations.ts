@@ -29,7 +29,8 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 
 export class MigrationError extends Error {
   constructor(
-    readonly code: "P3009" | "P3018",
+    /** Prisma's codes (P3009 failed earlier, P3018 failed now); "edited": an applied migration's file changed. */
+    readonly code: "P3009" | "P3018" | "edited",
     message: string,
   ) {
     super(message);
@@ -63,9 +64,12 @@ export async function applyMigrations(db: MigrationConnection, migrationsDir: st
         `Migration ${failed.migration_name} failed earlier and is not resolved. Fix the database, then mark it rolled back (UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${failed.migration_name}') before starting again.`,
       );
     }
-    const done = new Set(rows.filter((row) => row.finished_at !== null).map((row) => row.migration_name));
+    const finished = rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null);
+    const done = new Set(finished.map((row) => row.migration_name));
+    const names = listMigrations(migrationsDir);
+    refuseEdited(finished, names, migrationsDir);
     const applied: string[] = [];
-    for (const name of listMigrations(migrationsDir)) {
+    for (const name of names) {
       if (done.has(name)) continue;
       const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
       await applyOne(db, name, sql);
@@ -77,9 +81,30 @@ export async function applyMigrations(db: MigrationConnection, migrationsDir: st
   }
 }
 
+/**
+ * As Prisma does: a migration already applied must be the file that was applied. Editing one
+ * would leave this database and a fresh one different with nothing to say so; refuse, naming it.
+ */
+function refuseEdited(finished: readonly AppliedRow[], names: readonly string[], migrationsDir: string): void {
+  const present = new Set(names);
+  for (const row of finished) {
+    if (!present.has(row.migration_name)) continue;
+    const sql = readFileSync(join(migrationsDir, row.migration_name, "migration.sql"), "utf8");
+    if (checksumOf(sql) === row.checksum) continue;
+    throw new MigrationError(
+      "edited",
+      `Migration ${row.migration_name} was applied to this database and its file has been edited since (checksum ${checksumOf(sql).slice(0, 12)}… is not the applied ${row.checksum.slice(0, 12)}…). Restore prisma/migrations/${row.migration_name}/migration.sql as it was (e.g. git checkout), and put the change in a new migration: npm run db:migrate:create -- <name>.`,
+    );
+  }
+}
+
+function checksumOf(sql: string): string {
+  return createHash("sha256").update(sql).digest("hex");
+}
+
 async function applyOne(db: MigrationConnection, name: string, sql: string): Promise<void> {
   const id = randomUUID();
-  const checksum = createHash("sha256").update(sql).digest("hex");
+  const checksum = checksumOf(sql);
   await db.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
     id,
     checksum,

@@ -1,5 +1,6 @@
 import type { DueTimer, StoreTx } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
+import { processLog } from "../observability/process-log.js";
 import type { PrismaClient, Visit as VisitRow } from "./generated/client.js";
 import { PendingWrites } from "./pending-writes.js";
 import { TX_OPTIONS, type Tx } from "./prisma-tx.js";
@@ -38,7 +39,7 @@ export async function processDueTimers(
       batch = await prisma.$transaction((tx) => runBatch(tx, clock, now, size, passOver, claimed, work), TX_OPTIONS);
     } catch (error) {
       if (claimed.length === 0) throw error; // the claim itself failed: the database is not answering
-      console.error("homevisit: a batch of timers failed; doing them one by one:", error);
+      processLog().error("a batch of timers failed; doing them one by one", { err: error });
       for (const timer of claimed) {
         passOver.push(timer.id);
         if (processed < limit && (await processOneTimer(prisma, clock, now, timer.id, work))) processed++;
@@ -47,7 +48,7 @@ export async function processDueTimers(
     }
     for (const { timer, error } of batch.failed) {
       passOver.push(timer.id);
-      console.error(`homevisit: timer ${timer.id} failed and will be retried in 15 s:`, error);
+      processLog().error(`timer ${timer.id} failed and will be retried in 15 s`, { err: error, visitId: timer.visitId });
     }
     processed += batch.claimed;
     if (batch.claimed < size) break;
@@ -131,7 +132,7 @@ async function processOneTimer(
       where: { id: timerId },
       data: { dueAt: new Date(now.getTime() + RETRY_FAILED_MS), attempt: { increment: 1 } },
     });
-    console.error(`homevisit: timer ${timerId} failed and will be retried in 15 s:`, error);
+    processLog().error(`timer ${timerId} failed and will be retried in 15 s`, { err: error });
     return true;
   }
 }

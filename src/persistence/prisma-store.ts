@@ -1,11 +1,24 @@
 import type { AuditEntry, MessageRef, Store } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
+import { runWithLogContext } from "../observability/log-context.js";
+import { runDailyJob } from "./daily-jobs.js";
 import { processDueTimers } from "./due-timers.js";
 import { findThreadVisitId, linkThread, threadOf } from "./message-links.js";
 import { claimOnce } from "./once-keys.js";
 import type { Database } from "./open-database.js";
-import { claimOutbox } from "./outbox-rows.js";
+import {
+  claimOutbox,
+  markDelivered,
+  markFailed,
+  markUndeliverable,
+  oldestUndeliveredCritical,
+  outboxBacklog,
+  pausePlatform,
+  platformPauses,
+  releaseClaims,
+  renewLeases,
+} from "./outbox-rows.js";
 import { appendAudit } from "./pending-writes.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { anonymiseExpiredVisits } from "./retention.js";
@@ -44,27 +57,25 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
         form: row.form as Record<string, unknown>,
       })),
     appendAudit: (entry) => appendAudit(prisma, entry),
-    processDueTimers: (now, limit, work) => processDueTimers(prisma, clock, now, limit, work),
-    claimOutbox: (now, limit, leaseMs, owner) => claimOutbox(prisma, now, limit, leaseMs, owner),
-    // Raw statements on the delivery path: several per message, each far cheaper than the query builder.
-    markDelivered: async (id, ref, now) => {
-      updatedOne(
-        id,
-        await prisma.$executeRaw`UPDATE "Outbox" SET state = 'delivered', "deliveredAt" = ${now}, "deliveredRef" = ${JSON.stringify(ref)}::jsonb, "lastError" = NULL WHERE id = ${id}`,
-      );
-    },
-    markUndeliverable: async (id, error, retryAt) => {
-      updatedOne(
-        id,
-        await prisma.$executeRaw`UPDATE "Outbox" SET state = 'undeliverable', "lastError" = ${error.slice(0, 1000)}, "nextAttemptAt" = ${retryAt} WHERE id = ${id}`,
-      );
-    },
-    markFailed: async (id, error, retryAt) => {
-      updatedOne(
-        id,
-        await prisma.$executeRaw`UPDATE "Outbox" SET state = 'pending', "lastError" = ${error.slice(0, 1000)}, "nextAttemptAt" = ${retryAt} WHERE id = ${id}`,
-      );
-    },
+    // Every log line written while a timer's work runs names its visit.
+    processDueTimers: (now, limit, work) =>
+      processDueTimers(prisma, clock, now, limit, (tx, timer) =>
+        runWithLogContext({ visitId: timer.visitId }, () => work(tx, timer)),
+      ),
+    // The outbox (outbox-rows.ts) and what running in production needs (health, daily jobs).
+    claimOutbox: (now, limit, leaseMs, owner, options) => claimOutbox(prisma, now, limit, leaseMs, owner, options),
+    markDelivered: (id, ref, now) => markDelivered(prisma, id, ref, now),
+    markUndeliverable: (id, error, retryAt) => markUndeliverable(prisma, id, error, retryAt),
+    markFailed: (id, error, retryAt) => markFailed(prisma, id, error, retryAt),
+    renewLeases: (ids, owner, until) => renewLeases(prisma, ids, owner, until),
+    releaseClaims: (ids, owner, at) => releaseClaims(prisma, ids, owner, at),
+    pausePlatform: (platform, operation, until, reason) => pausePlatform(prisma, platform, operation, until, reason),
+    platformPauses: (now) => platformPauses(prisma, now),
+    outboxBacklog: () => outboxBacklog(prisma),
+    oldestUndeliveredCritical: () => oldestUndeliveredCritical(prisma),
+    health: db.health,
+    ping: (timeoutMs) => db.ping(timeoutMs),
+    runDailyJob: (job, day, instance, at, work) => runDailyJob(db, job, day, instance, at, work),
     findVisitByThread: async (platform, channel, threadId) => {
       const visitId = await findThreadVisitId(prisma, platform, channel, threadId);
       const row = visitId ? await prisma.visit.findUnique({ where: { id: visitId } }) : null;
@@ -102,9 +113,4 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
     anonymiseExpiredVisits: (now) => anonymiseExpiredVisits(prisma, now),
     close: () => db.close(),
   };
-}
-
-/** As the query builder's update does: a row that is not there is an error, not a silent no-op. */
-function updatedOne(id: string, count: number): void {
-  if (count !== 1) throw new Error(`outbox row ${id} was not found`);
 }

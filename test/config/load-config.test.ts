@@ -59,3 +59,30 @@ describe("loading the school directory", () => {
     expect(() => loadDirectoryFile(file)).toThrow(new RegExp(`${file}.*staff\\.0\\.id`, "s"));
   });
 });
+
+describe("running in production", () => {
+  it("requires PUBLIC_URL, with a message that says what to set", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/PUBLIC_URL is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: "production", PUBLIC_URL: "https://hv.school.example" }).publicUrl).toBe(
+      "https://hv.school.example",
+    );
+  });
+
+  it("parses the operational settings once, with their defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      shutdownSeconds: 10,
+      databaseTimeoutMs: 2000,
+      deliveryConcurrency: 4,
+      consoleRemote: false,
+      log: { level: "info", format: "pretty" },
+    });
+    expect(loadConfig({ NODE_ENV: "test" }).log.level).toBe("silent");
+    expect(loadConfig({ NODE_ENV: "production", PUBLIC_URL: "https://hv.example" }).log.format).toBe("json");
+    expect(loadConfig({ SHUTDOWN_SECONDS: "25", LOG_LEVEL: "debug", LOG_FORMAT: "json" })).toMatchObject({
+      shutdownSeconds: 25,
+      log: { level: "debug", format: "json" },
+    });
+    expect(() => loadConfig({ SHUTDOWN_SECONDS: "0" })).toThrow(/SHUTDOWN_SECONDS/);
+  });
+});

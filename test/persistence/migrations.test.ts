@@ -1,4 +1,6 @@
-import { readdirSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
 import { applyMigrations, MigrationError } from "../../src/persistence/apply-migrations.js";
@@ -40,6 +42,21 @@ describe("applying migrations at start-up", () => {
     await db.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('x', 'y', '99999999_broken')`);
     await expect(applyMigrations(pgliteConnection(db), migrationsDir)).rejects.toThrow(MigrationError);
     await expect(applyMigrations(pgliteConnection(db), migrationsDir)).rejects.toThrow(/99999999_broken.*rolled_back_at/s);
+    await db.close();
+  });
+
+  it("refuses to start when an applied migration was edited since, naming it and saying what to do", async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), "hv-migrations-")), "migrations");
+    cpSync(migrationsDir, copy, { recursive: true });
+    const db = new PGlite("memory://");
+    await applyMigrations(pgliteConnection(db), copy);
+    const edited = migrationNames[1] as string;
+    appendFileSync(join(copy, edited, "migration.sql"), "\n-- a change made after it was applied\n");
+    const refusal = await applyMigrations(pgliteConnection(db), copy).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(MigrationError);
+    expect(refusal).toMatchObject({ code: "edited" });
+    expect(String((refusal as Error).message)).toContain(`Migration ${edited} was applied`);
+    expect(String((refusal as Error).message)).toMatch(/db:migrate:create/);
     await db.close();
   });
 

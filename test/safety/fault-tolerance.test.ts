@@ -104,23 +104,27 @@ describe("(a) the chat API failing for a while delays an alert but loses none", 
     ]);
   });
 
-  it("rateLimitNext(2, 30 s) on the emergency pack: nothing is sent before Retry-After, then everything once", async () => {
+  it("a 429 on the emergency pack pauses every post on the platform until Retry-After, then each goes once", async () => {
     const chat = new FakeChat("console");
     const a = await app(chat);
     cleanups.push(() => closeApp(a));
     const id = await visitUnderWay(a, { leaveAt: time("10:00") });
     for (const at of ["10:25", "10:30", "10:40"]) await tickAt(a, time(at));
 
-    chat.rateLimitNext(2, 30_000);
+    chat.rateLimitNext(1, 30_000);
+    const attemptsBefore = chat.attempts;
     await tickAt(a, time("10:50"));
-    // Three places get the pack (alerts, headteacher, DSL); the first two attempts were refused.
+    // Three places get the pack (alerts, headteacher, DSL): the first post was refused, and the
+    // Retry-After holds back the other two as well, not only that one message.
     const packs = () => chat.sent.filter((m) => m.visibleText.includes("EMERGENCY"));
-    expect(packs()).toHaveLength(1);
+    expect(packs()).toHaveLength(0);
+    expect(chat.attempts - attemptsBefore).toBe(1);
     for (const seconds of [10, 20, 29]) {
       a.clock.set(time("10:50", seconds));
       await a.flush();
-      expect(packs()).toHaveLength(1);
+      expect(packs()).toHaveLength(0);
     }
+    expect(chat.attempts - attemptsBefore).toBe(1);
     a.clock.set(time("10:50", 30));
     await a.flush();
     expect(packs()).toHaveLength(3);

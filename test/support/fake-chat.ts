@@ -21,6 +21,8 @@ export class FakeChat implements ChatDelivery {
   /** Everything ever sent, kept through clear(), for whole-suite "never leaks" checks. */
   readonly history: SentMessage[] = [];
   private failures: { remaining: number; error: () => Error } | null = null;
+  /** Calls made, failed ones included. */
+  attempts = 0;
   private seq = 0;
 
   constructor(readonly platform: Platform = "console") {}
@@ -79,6 +81,7 @@ export class FakeChat implements ChatDelivery {
   }
 
   private maybeFail(): void {
+    this.attempts++;
     if (this.failures && this.failures.remaining > 0) {
       this.failures.remaining--;
       throw this.failures.error();

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import pg from "pg";
 
 const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
@@ -8,6 +10,7 @@ const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
  * the usual local server.
  */
 export default async function setup(): Promise<void> {
+  buildOnce();
   if (process.env.TEST_DATABASE_URL === undefined && !process.env.DATABASE_URL) {
     if (await reachable(LOCAL_POSTGRES)) process.env.TEST_DATABASE_URL = LOCAL_POSTGRES;
   }
@@ -28,4 +31,14 @@ async function reachable(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * The real-process tests (start, shutdown, the DATA_DIR lock) run the compiled app as production
+ * does: build it once here, before any test file starts one (two building at once would clash).
+ */
+function buildOnce(): void {
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  if (tsc.status !== 0) throw new Error("npm run build failed: the real-process tests cannot run");
+  writeFileSync("dist/.built", new Date().toISOString());
 }

@@ -16,7 +16,7 @@ export interface TestApp extends RunningApp {
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  options: { adapters?: readonly AdapterFactory[]; start?: string; db?: TestDatabase } = {},
+  options: { adapters?: readonly AdapterFactory[]; start?: string; db?: TestDatabase; leaseMs?: number } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase(options.start));
   // The database's clock: the app and its store write the same school time.
@@ -36,6 +36,7 @@ export async function startTestApp(
     tick: false,
     adapters: options.adapters ?? [],
     store: db.store,
+    leaseMs: options.leaseMs,
   });
   return {
     ...app,

@@ -19,11 +19,11 @@ export function shouldServeConsole(config: Pick<Config, "console" | "slack" | "t
 }
 
 /**
- * Beside a real platform (CONSOLE=on) or in production, the console answers only this machine:
- * it lets whoever uses it act as anyone in the school.
+ * The console lets whoever uses it act as anyone in the school, so it answers only this machine
+ * (loopback address and Host) unless CONSOLE_REMOTE=true says otherwise (refused in production).
  */
-export function loopbackOnly(config: Pick<Config, "slack" | "teams" | "nodeEnv">): boolean {
-  return !!config.slack || !!config.teams || config.nodeEnv === "production";
+export function loopbackOnly(config: Pick<Config, "consoleRemote">): boolean {
+  return !config.consoleRemote;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -57,6 +57,10 @@ export const createConsoleAdapter: AdapterFactory = async ({ ctx, routes, config
   const production = config.nodeEnv === "production";
   const deps: ConsoleDeps = { ctx, inbox, production };
   const restricted = loopbackOnly(config);
+  if (!restricted)
+    ctx.log.warn(
+      "!!! CONSOLE_REMOTE=true: the console answers anyone who can reach this port, and lets them act as anyone in the school. Use it on a trusted network only. !!!",
+    );
   const page = consolePage({
     schoolName: ctx.policy.school.name,
     demo: /(^|[\\/])schools[\\/]demo\.yaml$/.test(config.schoolFile),

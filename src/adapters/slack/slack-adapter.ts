@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger, LogLevel, webApi } from "@slack/bolt";
 import { type AppContext, type Logger as AppLogger, silentLogger } from "../../app/app-context.js";
 import type { AdapterFactory, PlatformAdapter } from "../../app/ports.js";
+import type { CredentialStatus } from "../../http/readiness.js";
 import { registerActions } from "./handle-actions.js";
 import { registerCommand } from "./handle-command.js";
 import { registerMessages } from "./handle-messages.js";
@@ -13,6 +14,7 @@ import { isSignedBySlack } from "./verify-signature.js";
 export const SLACK_EVENTS_PATH = "/slack/events";
 const DEFAULT_API_URL = "https://slack.com/api/";
 const BODY_LIMIT = 4 * 1024 * 1024;
+const CREDENTIAL_RECHECK_MS = 60_000;
 
 export interface SlackAdapter extends PlatformAdapter {
   platform: "slack";
@@ -30,7 +32,18 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
   if (!settings) return null;
 
   const clientOptions = slackClientOptions(settings.apiUrl, ctx.log);
-  const identity = await whoAmI(new webApi.WebClient(settings.token, clientOptions), ctx);
+  const checker = new webApi.WebClient(settings.token, clientOptions);
+  const check = await whoAmI(checker, ctx);
+  const identity = check.identity;
+  let credentials: CredentialStatus = check.status;
+  // Slack unreachable or the token refused at start: look again every minute until it works.
+  const recheck = setInterval(() => {
+    if (credentials.ok) return clearInterval(recheck);
+    void whoAmI(checker, ctx, true).then((again) => {
+      credentials = again.status;
+    });
+  }, CREDENTIAL_RECHECK_MS);
+  recheck.unref();
   const receiver = new HTTPReceiver({
     signingSecret: settings.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
@@ -59,7 +72,7 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     return work;
   };
   app.error(async (error) => {
-    ctx.log.error("slack: a handler failed", { error: String(error) });
+    ctx.log.error("slack: a handler failed", { err: error });
   });
 
   registerCommand(app, ctx);
@@ -76,7 +89,12 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     platform: "slack",
     delivery: createSlackDelivery(app.client),
     settled,
-    stop: settled,
+    credentials: () => credentials,
+    stop: async (deadline) => {
+      clearInterval(recheck);
+      const until = (deadline ?? Date.now() + 10_000) - Date.now();
+      await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, Math.max(0, until)).unref())]);
+    },
   };
   return adapter;
 };
@@ -101,7 +119,7 @@ async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTP
   try {
     buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT);
   } catch (error) {
-    res.writeHead(isRawBodyError(error) && error.statusCode === 413 ? 413 : 400).end();
+    res.writeHead(isRawBodyError(error) && error.statusCode === 413 ? 413 : 400, { connection: "close" }).end();
     return;
   }
   const raw = buffered.rawBody.toString("utf8");
@@ -112,21 +130,74 @@ async function receive(req: IncomingMessage, res: ServerResponse, receiver: HTTP
     res.writeHead(sslCheck ? 200 : 401).end();
     return;
   }
+  // Bolt parses the body again and reads fields of whatever it gets: a correctly signed `null`,
+  // `[]` or `payload=null` would throw inside it and stop the process. Only an object gets through.
+  if (!isSlackBody(raw, form)) {
+    res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("The body must be a JSON object or a Slack form.");
+    return;
+  }
   // Bolt recognises forms only by this exact header (a "; charset=…" would be read as JSON).
   if (form) buffered.headers["content-type"] = "application/x-www-form-urlencoded";
   receiver.requestListener(buffered, res);
 }
 
-/** The bot's own ids, so Bolt can ignore our own messages; Slack being down must not stop the app. */
-async function whoAmI(client: webApi.WebClient, ctx: AppContext): Promise<{ botId?: string; botUserId?: string }> {
+/** The Events API's JSON bodies, and the interactivity payloads whose parts Bolt reads without checking. */
+const EVENT_TYPES = new Set(["url_verification", "event_callback", "app_rate_limited"]);
+
+/**
+ * What Bolt's parser will make of the body is shaped as Slack sends it: a JSON event with its
+ * event, a slash command's form, or an interactivity payload with the parts Bolt reads (the view
+ * of a view submission, the actions of a button press). Anything else is answered 400.
+ */
+export function isSlackBody(raw: string, form: boolean): boolean {
+  try {
+    if (!form) {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      if (!isPlainObject(body) || typeof body.type !== "string" || !EVENT_TYPES.has(body.type)) return false;
+      return (
+        body.type !== "event_callback" ||
+        (isPlainObject(body.event) && typeof (body.event as { type?: unknown }).type === "string")
+      );
+    }
+    const fields = new URLSearchParams(raw);
+    const payloads = fields.getAll("payload");
+    if (payloads.length > 1) return false;
+    if (payloads.length === 0) return true;
+    const payload = JSON.parse(payloads[0] as string) as Record<string, unknown>;
+    if (!isPlainObject(payload) || typeof payload.type !== "string") return false;
+    if (payload.type.startsWith("view_")) return isPlainObject(payload.view) && isPlainObject(payload.user);
+    if (payload.type === "block_actions") return Array.isArray(payload.actions) && isPlainObject(payload.user);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The bot's own ids, so Bolt can ignore our own messages, and whether the token works (/readyz).
+ * Slack being down or the token refused must not stop the app: messages wait in the outbox.
+ */
+async function whoAmI(
+  client: webApi.WebClient,
+  ctx: AppContext,
+  quiet = false,
+): Promise<{ identity: { botId?: string; botUserId?: string }; status: CredentialStatus }> {
   try {
     const auth = await client.auth.test();
-    return { botId: auth.bot_id, botUserId: auth.user_id };
+    if (quiet) ctx.log.info("slack: auth.test works again");
+    return { identity: { botId: auth.bot_id, botUserId: auth.user_id }, status: { ok: true } };
   } catch (error) {
-    ctx.log.error("slack: auth.test failed; check SLACK_BOT_TOKEN (messages wait in the outbox meanwhile)", {
-      error: String(error),
-    });
-    return { botId: "B_UNKNOWN", botUserId: "U_UNKNOWN" };
+    const code = error instanceof webApi.WebAPIPlatformError ? error.data.error : String(error);
+    const fix = /invalid_auth|not_authed|token_revoked|token_expired|account_inactive/.test(code)
+      ? "Slack refused SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-…) again from the Slack app's OAuth & Permissions page"
+      : "Slack could not be reached";
+    const problem = `auth.test failed (${code}): ${fix}; messages wait in the outbox meanwhile`;
+    if (!quiet) ctx.log.error(`slack: ${problem}`);
+    return { identity: { botId: "B_UNKNOWN", botUserId: "U_UNKNOWN" }, status: { ok: false, problem } };
   }
 }
 

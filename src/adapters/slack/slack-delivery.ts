@@ -77,22 +77,34 @@ function ref(channel: string, ts: string | undefined): MessageRef {
 export function toDeliveryError(error: unknown, method: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof webApi.WebAPIRateLimitedError)
-    return new DeliveryError(`Slack ${method}: rate limited, retry after ${error.retryAfter} s`, error.retryAfter * 1000, true);
+    return new DeliveryError(
+      `Slack ${method}: rate limited, retry after ${error.retryAfter} s`,
+      error.retryAfter * 1000,
+      true,
+      method,
+    );
   if (error instanceof webApi.WebAPIPlatformError) {
     const code = error.data.error;
-    if (code === "ratelimited") return new DeliveryError(`Slack ${method}: ratelimited`, 60_000, true);
-    return new DeliveryError(`Slack ${method}: ${code}`, undefined, !PERMANENT.has(code));
+    if (code === "ratelimited") return new DeliveryError(`Slack ${method}: ratelimited`, 60_000, true, method);
+    return new DeliveryError(`Slack ${method}: ${code}`, undefined, !PERMANENT.has(code), method);
   }
   if (error instanceof webApi.WebAPIHTTPError) {
     const retryAfter = Number(error.headers?.["retry-after"]);
     if (error.statusCode === 429)
-      return new DeliveryError(`Slack ${method}: HTTP 429`, Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined, true);
+      return new DeliveryError(
+        `Slack ${method}: HTTP 429`,
+        Number.isFinite(retryAfter) ? retryAfter * 1000 : 30_000,
+        true,
+        method,
+      );
     return new DeliveryError(
       `Slack ${method}: HTTP ${error.statusCode}`,
       undefined,
       error.statusCode >= 500 || error.statusCode === 408,
+      method,
     );
   }
-  if (error instanceof webApi.WebAPIRequestError) return new DeliveryError(`Slack ${method}: ${error.original.message}`);
-  return new DeliveryError(`Slack ${method}: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof webApi.WebAPIRequestError)
+    return new DeliveryError(`Slack ${method}: ${error.original.message}`, undefined, true, method);
+  return new DeliveryError(`Slack ${method}: ${error instanceof Error ? error.message : String(error)}`, undefined, true, method);
 }

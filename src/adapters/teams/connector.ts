@@ -107,12 +107,14 @@ export function toDeliveryError(what: string, error: unknown): DeliveryError {
   const failure = (error ?? {}) as HttpFailure;
   const status = failure.response?.status;
   if (!status)
-    return new DeliveryError(`Teams ${what} failed: ${failure.code ?? failure.message ?? String(error)}`, undefined, true);
+    return new DeliveryError(`Teams ${what} failed: ${failure.code ?? failure.message ?? String(error)}`, undefined, true, what);
   const detail = describeBody(failure.response?.data);
   const message = `Teams ${what} failed: HTTP ${status}${detail ? ` (${detail})` : ""}`;
-  if (status === 429) return new DeliveryError(message, retryAfterMs(failure.response?.headers), true);
-  if (status === 400 || status === 403 || status === 404 || status === 410) return new DeliveryError(message, undefined, false);
-  return new DeliveryError(message, undefined, true);
+  // A 429 without Retry-After still pauses the operation, for as long as Teams usually asks.
+  if (status === 429) return new DeliveryError(message, retryAfterMs(failure.response?.headers) ?? 30_000, true, what);
+  if (status === 400 || status === 403 || status === 404 || status === 410)
+    return new DeliveryError(message, undefined, false, what);
+  return new DeliveryError(message, undefined, true, what);
 }
 
 function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {

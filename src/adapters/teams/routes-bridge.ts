@@ -20,6 +20,10 @@ export class RoutesBridge implements IHttpServerAdapter {
       try {
         body = JSON.parse(await readBody(req));
       } catch {
+        body = undefined;
+      }
+      // The SDK reads fields of whatever it is given: only an activity-shaped object gets through.
+      if (!isActivity(body)) {
         sendJson(res, 400, { error: "bad-request", message: "The body must be a JSON Bot Framework activity." });
         return;
       }
@@ -29,4 +33,10 @@ export class RoutesBridge implements IHttpServerAdapter {
       else sendJson(res, out.status, out.body);
     });
   }
+}
+
+function isActivity(body: unknown): body is Record<string, unknown> {
+  return (
+    typeof body === "object" && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === "string"
+  );
 }

@@ -1,6 +1,8 @@
+import { PUBLIC } from "@microsoft/teams.api";
 import { App } from "@microsoft/teams.apps";
 import type { ILogger } from "@microsoft/teams.common";
 import type { AdapterFactory, Logger } from "../../app/ports.js";
+import type { CredentialStatus } from "../../http/readiness.js";
 import { TeamsBindings } from "./bindings.js";
 import { errorResponse, onCardAction } from "./card-actions.js";
 import { TeamsConnector } from "./connector.js";
@@ -14,6 +16,16 @@ const NOT_RECORDED = "Sorry, homevisit could not record that just now. Please se
 
 /** Outbound connector calls give up after this; the outbox retries them. */
 const CONNECTOR_TIMEOUT_MS = 15_000;
+/** The start-up token request, and while it fails, how often it is tried again. */
+const TOKEN_TIMEOUT_MS = 10_000;
+const TOKEN_RECHECK_MS = 60_000;
+
+/** The SDK's App, with its own bot-token call opened up for the start-up check. */
+class TeamsApp extends App {
+  fetchBotToken(): Promise<unknown> {
+    return this.getBotToken();
+  }
+}
 
 /**
  * Microsoft Teams, through the Teams SDK (@microsoft/teams.apps 2.0.16) on our HTTP server at
@@ -34,7 +46,7 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
         "your own machine; set CLIENT_ID, CLIENT_SECRET and TENANT_ID for a real Teams tenant. !!!",
     );
 
-  const app = new App({
+  const app = new TeamsApp({
     httpServerAdapter: new RoutesBridge(routes, ctx.log),
     logger: sdkLogger(ctx.log),
     // Explicit values, so the SDK never falls back to its own environment variables.
@@ -42,6 +54,8 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
     clientSecret: teams.clientSecret ?? "",
     tenantId: teams.tenantId ?? "",
     dangerouslyAllowUnauthenticatedRequests: unauthenticated,
+    // Explicit too: the SDK would otherwise read CLOUD from the environment.
+    cloud: PUBLIC,
     // Unset: the SDK reads SERVICE_URL, else https://smba.trafficmanager.net/teams.
     ...(teams.serviceUrl ? { serviceUrl: teams.serviceUrl } : {}),
   });
@@ -62,7 +76,7 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
     try {
       await onMessage(t, inbound);
     } catch (error) {
-      ctx.log.error("teams: message failed", { error: String(error) });
+      ctx.log.error("teams: message failed", { err: error });
       // A check-in that was not recorded must not look as if it was.
       await reply(t, inbound, NOT_RECORDED).catch(() => undefined);
     }
@@ -73,21 +87,62 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
     try {
       await onConversationUpdate(t, inbound);
     } catch (error) {
-      ctx.log.error("teams: conversation update failed", { error: String(error) });
+      ctx.log.error("teams: conversation update failed", { err: error });
     }
   });
   app.on("card.action", async ({ activity }) => {
     const inbound = parsed(activity, "card action");
     return inbound ? onCardAction(t, inbound) : errorResponse("This button sent nothing homevisit can read.", "invalid-request");
   });
-  app.event("error", ({ error }) => ctx.log.error("teams: SDK error", { error: String(error) }));
+  app.event("error", ({ error }) => ctx.log.error("teams: SDK error", { err: error }));
 
   await app.initialize();
+
+  // With credentials, ask Entra for a bot token once now: a wrong secret or tenant shows at start,
+  // in the log and on /readyz, not at the first alert. Tried again every minute while it fails.
+  let credentialStatus: CredentialStatus = { ok: true };
+  let recheck: NodeJS.Timeout | null = null;
+  if (credentials) {
+    credentialStatus = await checkBotToken(app, ctx.log, teams.tenantId);
+    if (!credentialStatus.ok) {
+      recheck = setInterval(async () => {
+        credentialStatus = await checkBotToken(app, ctx.log, teams.tenantId, true);
+        if (credentialStatus.ok && recheck) clearInterval(recheck);
+      }, TOKEN_RECHECK_MS);
+      recheck.unref();
+    }
+  }
   return {
     platform: "teams",
     delivery: createTeamsDelivery({ connector, bindings, directory: ctx.directory, tenantId: teams.tenantId }),
+    credentials: () => credentialStatus,
+    stop: async () => {
+      if (recheck) clearInterval(recheck);
+    },
   };
 };
+
+async function checkBotToken(app: TeamsApp, log: Logger, tenantId: string | undefined, quiet = false): Promise<CredentialStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const token = await Promise.race([
+      app.fetchBotToken(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TOKEN_TIMEOUT_MS / 1000} s`)), TOKEN_TIMEOUT_MS);
+      }),
+    ]);
+    if (!token) throw new Error("Microsoft Entra returned no token");
+    if (quiet) log.info("teams: a bot token was obtained again");
+    return { ok: true };
+  } catch (error) {
+    const detail = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.slice(0, 300);
+    const problem = `could not get a bot token from Microsoft Entra (${detail}): check CLIENT_ID, CLIENT_SECRET and TENANT_ID${tenantId ? "" : " (TENANT_ID is not set)"}; messages wait in the outbox meanwhile`;
+    if (!quiet) log.error(`teams: ${problem}`);
+    return { ok: false, problem };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The SDK logs through ours: warnings and errors only (its debug output is very chatty). */
 function sdkLogger(log: Logger): ILogger {

@@ -1,9 +1,10 @@
 import type { Platform } from "../../domain/school-directory.js";
 import { findStaff } from "../../domain/school-directory.js";
+import { countDelivery, countRateLimited } from "../../observability/metrics.js";
 import type { AppContext } from "../app-context.js";
+import type { DeliveryOperation } from "../outbox-port.js";
 import { type ChatDelivery, DeliveryError, type OutboxRow, type ResolvedTarget } from "../ports.js";
 
-const LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
 const PERMANENT_RETRY_MS = 5 * 60_000;
 
@@ -12,9 +13,72 @@ export interface DeliveryReport {
   failed: number;
 }
 
+/** What became of one outbox row; the row is already marked so in the database. */
+export type RowOutcome =
+  | { kind: "delivered" }
+  /** Will be tried again at `retryAt`; `rateLimitedUntil` when the platform said when (429). */
+  | { kind: "failed"; retryAt: Date; rateLimitedUntil?: Date; method?: string }
+  /** Waiting for an earlier message (a thread reply before its thread exists). */
+  | { kind: "waiting"; retryAt: Date }
+  /** Retrying cannot help as things are set up; kept, retried slowly, and it no longer holds anything back. */
+  | { kind: "undeliverable" };
+
+/** Which platform operation a row needs: a rate limit (429) pauses that operation for everyone. */
+export function operationOf(row: Pick<OutboxRow, "updates">): DeliveryOperation {
+  return row.updates ? "update" : "post";
+}
+
 /**
- * Sends what the outbox holds. A failure is never dropped: the row goes back with a backoff (or
- * the platform's Retry-After) and is tried again until it is delivered.
+ * Sends one claimed row and records the outcome. A failure is never dropped: the row goes back
+ * with a backoff (or the platform's Retry-After) and is tried again until it is delivered.
+ */
+export async function deliverRow(
+  ctx: AppContext,
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  row: OutboxRow,
+): Promise<RowOutcome> {
+  try {
+    await deliverOne(ctx, deliveries, row);
+    countDelivery(row.platform, "delivered");
+    return { kind: "delivered" };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const now = ctx.clock.now().getTime();
+    if (error instanceof NotYet) {
+      const retryAt = new Date(now + backoffMs(row));
+      await ctx.store.markFailed(row.id, message, retryAt);
+      countDelivery(row.platform, "waiting");
+      return { kind: "waiting", retryAt };
+    }
+    // A setup problem (channel not found, person without a platform id) cannot fix itself:
+    // keep the message, try again slowly, and say loudly what needs fixing.
+    if (error instanceof DeliveryError && !error.retryable) {
+      ctx.log.error(`delivery to ${row.platform} cannot succeed until the setup is fixed: ${message}`, { outbox: row.id });
+      await ctx.store.markUndeliverable(row.id, message, new Date(now + PERMANENT_RETRY_MS));
+      countDelivery(row.platform, "undeliverable");
+      return { kind: "undeliverable" };
+    }
+    const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    const wait = Math.max(retryAfter ?? 0, backoffMs(row));
+    const retryAt = new Date(now + wait);
+    const method = error instanceof DeliveryError ? error.method : undefined;
+    ctx.log.warn(`delivery to ${row.platform} failed, retrying in ${wait} ms`, { error: message, outbox: row.id });
+    await ctx.store.markFailed(row.id, message, retryAt);
+    countDelivery(row.platform, "failed");
+    if (retryAfter === undefined) return { kind: "failed", retryAt, method };
+    countRateLimited(row.platform, method ?? operationOf(row));
+    return { kind: "failed", retryAt, rateLimitedUntil: new Date(now + retryAfter), method };
+  }
+}
+
+function backoffMs(row: OutboxRow): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(Math.max(row.attempts, 1) - 1, 6));
+}
+
+/**
+ * One round of delivery with no runner around it: claims what is due on these platforms and sends
+ * each visit's rows in order. The app uses OutboxRunner (bounded concurrency, leases renewed);
+ * this is for tools and tests that drive delivery by hand.
  */
 export async function deliverOutbox(
   ctx: AppContext,
@@ -22,32 +86,12 @@ export async function deliverOutbox(
   owner: string,
   limit = 50,
 ): Promise<DeliveryReport> {
-  const rows = await ctx.store.claimOutbox(ctx.clock.now(), limit, LEASE_MS, owner);
+  const rows = await ctx.store.claimOutbox(ctx.clock.now(), limit, 60_000, owner, { platforms: [...deliveries.keys()] });
   const report = { delivered: 0, failed: 0 };
   for (const row of rows) {
-    try {
-      await deliverOne(ctx, deliveries, row);
-      report.delivered++;
-    } catch (error) {
-      report.failed++;
-      const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-      // A setup problem (channel not found, person without a platform id) cannot fix itself:
-      // keep the message, try again slowly, and say loudly what needs fixing.
-      const permanent = error instanceof DeliveryError && !error.retryable;
-      const backoff = permanent ? PERMANENT_RETRY_MS : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts - 1, 6));
-      const wait = Math.max(retryAfter ?? 0, backoff);
-      const message = error instanceof Error ? error.message : String(error);
-      const retryAt = new Date(ctx.clock.now().getTime() + wait);
-      if (permanent) {
-        // Kept and retried slowly, but it no longer holds the ladder back: the next step must reach someone.
-        ctx.log.error(`delivery to ${row.platform} cannot succeed until the setup is fixed: ${message}`, { outbox: row.id });
-        await ctx.store.markUndeliverable(row.id, message, retryAt);
-        continue;
-      }
-      if (!(error instanceof NotYet))
-        ctx.log.warn(`delivery to ${row.platform} failed, retrying in ${wait} ms`, { message, outbox: row.id });
-      await ctx.store.markFailed(row.id, message, retryAt);
-    }
+    const outcome = await deliverRow(ctx, deliveries, row);
+    if (outcome.kind === "delivered") report.delivered++;
+    else report.failed++;
   }
   return report;
 }

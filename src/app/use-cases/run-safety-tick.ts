@@ -1,5 +1,6 @@
 import { nextStep } from "../../domain/safety/safety-engine.js";
 import type { Visit } from "../../domain/visit.js";
+import { observeTimerLateness } from "../../observability/metrics.js";
 import { effectsToMessages } from "../outbox/effects-to-messages.js";
 import type { AppContext, CriticalBacklog, StoreTx } from "../ports.js";
 import { loadReach } from "../reach.js";
@@ -19,6 +20,7 @@ export async function runSafetyTick(ctx: AppContext, limit = 1000): Promise<numb
   const now = ctx.clock.now();
   const reach = await loadReach(ctx);
   const processed = await ctx.store.processDueTimers(now, limit, async (tx, timer) => {
+    observeTimerLateness(now, timer.dueAt);
     const visit = await tx.getVisitForUpdate(timer.visitId);
     if (!visit) return tx.setSafetyTimer(timer.visitId, null);
     const backlog = await criticalBacklog(tx, visit, now);

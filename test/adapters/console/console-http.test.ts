@@ -256,7 +256,10 @@ describe("the console's clock", () => {
   });
 
   it("cannot be sped up in production: the control is hidden and the command refused", async () => {
-    const prod = await startTestApp({ CONSOLE: "on", NODE_ENV: "production" }, { adapters: [createConsoleAdapter] });
+    const prod = await startTestApp(
+      { CONSOLE: "on", NODE_ENV: "production", PUBLIC_URL: "https://homevisit.school.example" },
+      { adapters: [createConsoleAdapter] },
+    );
     try {
       const s = await state(prod);
       expect(s.clock.production).toBe(true);
@@ -282,9 +285,13 @@ describe("when the console is served", () => {
     expect(shouldServeConsole(config(SLACK))).toBe(false);
     expect(shouldServeConsole(config({ ...SLACK, CONSOLE: "on" }))).toBe(true);
     expect(shouldServeConsole(config({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }))).toBe(false);
-    expect(loopbackOnly(config({}))).toBe(false);
+    // It lets whoever reaches it act as anyone in the school: this machine only, unless asked.
+    expect(loopbackOnly(config({}))).toBe(true);
     expect(loopbackOnly(config({ ...SLACK, CONSOLE: "on" }))).toBe(true);
-    expect(loopbackOnly(config({ NODE_ENV: "production" }))).toBe(true);
+    expect(loopbackOnly(config({ CONSOLE_REMOTE: "true" }))).toBe(false);
+    expect(() => config({ NODE_ENV: "production", PUBLIC_URL: "https://hv.example", CONSOLE_REMOTE: "true" })).toThrow(
+      /CONSOLE_REMOTE=true is refused/,
+    );
   });
 
   it("knows loopback addresses and hosts", () => {
@@ -311,6 +318,17 @@ describe("when the console is served", () => {
       expect(post.status).toBe(404);
     } finally {
       await slackApp.close();
+    }
+  });
+
+  it("with no platform and HOST=0.0.0.0, refuses a request for another host name (the network)", async () => {
+    const alone = await startTestApp({ HOST: "0.0.0.0" }, { adapters: [createConsoleAdapter] });
+    try {
+      const port = new URL(alone.url).port;
+      expect(await rawGet(`${alone.url}/console/state`, { host: `localhost:${port}` })).toBe(200);
+      expect(await rawGet(`${alone.url}/console/state`, { host: `10.0.0.5:${port}` })).toBe(403);
+    } finally {
+      await alone.close();
     }
   });
 

@@ -12,6 +12,10 @@ export interface SlackCall {
   content: string;
   /** What the stub answered (e.g. the ts of a posted message). */
   response?: Record<string, unknown>;
+  /** When it arrived (ms since the epoch). */
+  at?: number;
+  /** When it was answered. */
+  answeredAt?: number;
 }
 
 export interface CannedFailure {
@@ -31,6 +35,8 @@ export interface SlackApiStub {
   waitFor(match: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** The next call to `method` (matching `when`, if given) fails with this answer. */
   failNext(method: string, failure: CannedFailure, when?: (params: Record<string, unknown>) => boolean): void;
+  /** Every call to `method` is answered this much later ("never": Slack not answering); 0 undoes it. */
+  slowDown(method: string, ms: number | "never"): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -43,6 +49,7 @@ const JSON_FIELDS = new Set(["blocks", "view", "attachments", "metadata"]);
 export async function startSlackApiStub(): Promise<SlackApiStub> {
   const calls: SlackCall[] = [];
   const failures: { method: string; failure: CannedFailure; when?: (params: Record<string, unknown>) => boolean }[] = [];
+  const delays = new Map<string, number | "never">();
   let counter = 100;
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
 
@@ -80,7 +87,13 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     const method = path.startsWith("/api/") ? path.slice("/api/".length) : "response_url";
     const params = parse(raw, req.headers["content-type"] ?? "");
     if (method === "response_url") params.url = path;
-    const call: SlackCall = { method, params, raw, content: JSON.stringify(params) };
+    const call: SlackCall = { method, params, raw, content: JSON.stringify(params), at: Date.now() };
+    const delay = delays.get(method) ?? 0;
+    if (delay === "never") {
+      calls.push(call);
+      return; // the connection stays open and unanswered
+    }
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const index = failures.findIndex((f) => f.method === method && (!f.when || f.when(params)));
     const failure = index >= 0 ? failures.splice(index, 1)[0]?.failure : undefined;
     if (failure) {
@@ -88,9 +101,11 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       calls.push(call);
       res.writeHead(failure.status ?? 200, { "content-type": "application/json", ...failure.headers });
       res.end(JSON.stringify(call.response));
+      call.answeredAt = Date.now();
       return;
     }
     call.response = method === "response_url" ? { ok: true } : answer(method, params);
+    call.answeredAt = Date.now();
     calls.push(call);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(call.response));
@@ -115,9 +130,14 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     failNext: (method, failure, when) => {
       failures.push({ method, failure, when });
     },
+    slowDown: (method, ms) => {
+      if (ms === 0) delays.delete(method);
+      else delays.set(method, ms);
+    },
     reset: () => {
       calls.length = 0;
       failures.length = 0;
+      delays.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

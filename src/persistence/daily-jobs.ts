@@ -1,0 +1,34 @@
+import type { Database } from "./open-database.js";
+
+/**
+ * A daily job runs once per school day across every instance: under a PostgreSQL advisory lock
+ * (two instances firing at 02:30 do not run it side by side), and only when no instance has a row
+ * for that day yet (one that fires a second later does not run it again). A failed run removes its
+ * row, so a restart or the next instance may try again.
+ */
+export async function runDailyJob(
+  db: Database,
+  job: string,
+  day: string,
+  instance: string,
+  at: Date,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  const prisma = db.prisma;
+  let ran = false;
+  await db.withAdvisoryLock(`homevisit:daily:${job}`, async () => {
+    const claimed = await prisma.$executeRaw`
+      INSERT INTO "DailyJobRun" (job, day, instance, "startedAt") VALUES (${job}, ${day}, ${instance}, ${at})
+      ON CONFLICT (job, day) DO NOTHING`;
+    if (claimed !== 1) return;
+    try {
+      await work();
+    } catch (error) {
+      await prisma.$executeRaw`DELETE FROM "DailyJobRun" WHERE job = ${job} AND day = ${day}`.catch(() => {});
+      throw error;
+    }
+    await prisma.$executeRaw`UPDATE "DailyJobRun" SET "finishedAt" = ${new Date()} WHERE job = ${job} AND day = ${day}`;
+    ran = true;
+  });
+  return ran;
+}
