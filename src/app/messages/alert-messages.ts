@@ -11,6 +11,13 @@ const WHY: Record<LadderReason, string> = {
   not_started: "never said they set off, and are now overdue",
 };
 
+/** The same, said to the pair themselves. */
+const WHY_TO_PAIR: Record<LadderReason, string> = {
+  missed_check_in: "missed a check-in",
+  overdue_return: "are not back when expected",
+  not_started: "have not said you set off, and are now overdue",
+};
+
 const responseButtons = (visit: Visit): Action[] => [
   { id: VISIT_ACTIONS.acknowledge, label: "I'm calling them", value: visit.id },
   { id: VISIT_ACTIONS.staffSafe, label: "Staff are safe", value: visit.id, style: "primary" },
@@ -67,11 +74,12 @@ export function escalationMessage(
   if (effect.step.emergencyPack && recipient !== "pair")
     return emergencyPack(visit, `EMERGENCY: staff ${why}`, { ask: effect.step.ask });
   if (recipient === "pair") {
+    const yours = WHY_TO_PAIR[effect.reason];
     return {
-      text: `You ${why} on home visit ${visit.id}. Reply ok if you are safe.`,
+      text: `You ${yours} on home visit ${visit.id}. Reply ok if you are safe.`,
       tone: "warning",
       blocks: [
-        { type: "text", text: `You ${why} on home visit *${visitLabel(visit)}*. ${effect.step.ask}` },
+        { type: "text", text: `You ${yours} on home visit *${visitLabel(visit)}*. ${effect.step.ask}` },
         { type: "actions", actions: [{ id: VISIT_ACTIONS.checkInOk, label: "I'm OK", value: visit.id, style: "primary" }] },
       ],
     };

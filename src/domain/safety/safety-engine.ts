@@ -113,7 +113,7 @@ function addStartWatch(visit: Visit, add: Add): void {
   if (!p.start?.askedAt) add("start_question", addMinutes(expectedStart(visit), start.graceMinutes));
   else if (!p.start.officeToldAt) add("start_office", addMinutes(new Date(p.start.askedAt), start.officeAfterMinutes));
   else if (!p.start.approverToldAt) add("start_approver", addMinutes(new Date(p.start.officeToldAt), start.approverAfterMinutes));
-  if (!p.ladder) add("overdue", addMinutes(expectedBack(visit), visit.policy.returnToleranceMinutes));
+  if (!p.ladder) add("overdue", overdueAt(visit));
 }
 
 /** Away from school: the doorstep wait, the check-in schedule, and the overdue return. */
@@ -132,7 +132,21 @@ function addAwayWatch(visit: Visit, add: Add): void {
   if (due && p.promptedFor !== due.toISOString()) add("prompt", addMinutes(due, -policy.checkIns.reminderBeforeMinutes));
   if (p.alarm) return;
   if (due) add("missed", addMinutes(due, policy.checkIns.graceMinutes));
-  add("overdue", addMinutes(expectedBack(visit), policy.returnToleranceMinutes));
+  add("overdue", overdueAt(visit));
+}
+
+/**
+ * When staff not back count as overdue: the agreed return plus the tolerance. Staff who check in
+ * after the agreed return has passed have answered the question the overdue ladder would ask: it
+ * waits one check-in interval from then rather than pester them at once.
+ */
+function overdueAt(visit: Visit): Date {
+  const back = expectedBack(visit);
+  const expected = addMinutes(back, visit.policy.returnToleranceMinutes);
+  const last = visit.progress.lastCheckIn ? new Date(visit.progress.lastCheckIn.at) : null;
+  if (!last || last <= back) return expected;
+  const afterCheckIn = addMinutes(last, visit.policy.checkIns.intervalMinutes);
+  return afterCheckIn > expected ? afterCheckIn : expected;
 }
 
 function applyDue(visit: Visit, due: Due, now: Date, reach: Reach): Change {

@@ -74,6 +74,17 @@ export interface ChatDriver {
    * for one person there. For "this never appears there" checks.
    */
   sentTo(place: Place, visitId?: string): Promise<string[]>;
+  /** Types `homevisit <text>` (Slack: /homevisit <text>) privately; what this person was answered. */
+  command(as: StaffKey, text: string): Promise<string>;
+  /** Writes straight to the bot; what it answered there once the outbox is delivered. */
+  directMessage(as: StaffKey, text: string): Promise<string[]>;
+  /**
+   * Replies in a thread of the visits channel that homevisit has no record of: a thread whose
+   * opener's post is still on its way, or a second one left by a post retried after a crash.
+   */
+  replyInStrayThread(as: StaffKey, text: string): Promise<void>;
+  /** From now on every message to this person's direct messages fails (5xx, as one person's chat can). */
+  breakDirectMessages(to: StaffKey): void;
   visit(id: string): Promise<Visit>;
   /** Waits for the work behind every answer, then delivers the outbox. */
   settle(): Promise<void>;

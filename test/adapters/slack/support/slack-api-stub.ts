@@ -37,6 +37,8 @@ export interface SlackApiStub {
   failNext(method: string, failure: CannedFailure, when?: (params: Record<string, unknown>) => boolean): void;
   /** Every call to `method` is answered this much later ("never": Slack not answering); 0 undoes it. */
   slowDown(method: string, ms: number | "never"): void;
+  /** Every call to `method` matching `when` fails with this answer, until reset (a person's DMs that keep failing). */
+  failAlways(method: string, failure: CannedFailure, when: (params: Record<string, unknown>) => boolean): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ const JSON_FIELDS = new Set(["blocks", "view", "attachments", "metadata"]);
 export async function startSlackApiStub(): Promise<SlackApiStub> {
   const calls: SlackCall[] = [];
   const failures: { method: string; failure: CannedFailure; when?: (params: Record<string, unknown>) => boolean }[] = [];
+  const lasting: { method: string; failure: CannedFailure; when: (params: Record<string, unknown>) => boolean }[] = [];
   const delays = new Map<string, number | "never">();
   let counter = 100;
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
@@ -95,7 +98,8 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     }
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const index = failures.findIndex((f) => f.method === method && (!f.when || f.when(params)));
-    const failure = index >= 0 ? failures.splice(index, 1)[0]?.failure : undefined;
+    const failure =
+      index >= 0 ? failures.splice(index, 1)[0]?.failure : lasting.find((f) => f.method === method && f.when(params))?.failure;
     if (failure) {
       call.response = failure.body ?? { ok: false, error: "internal_error" };
       calls.push(call);
@@ -130,6 +134,9 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     failNext: (method, failure, when) => {
       failures.push({ method, failure, when });
     },
+    failAlways: (method, failure, when) => {
+      lasting.push({ method, failure, when });
+    },
     slowDown: (method, ms) => {
       if (ms === 0) delays.delete(method);
       else delays.set(method, ms);
@@ -137,6 +144,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     reset: () => {
       calls.length = 0;
       failures.length = 0;
+      lasting.length = 0;
       delays.clear();
     },
     close: () =>

@@ -209,6 +209,49 @@ export async function startSlackDriver(options: { db?: TestDatabase } = {}): Pro
       await settle();
       return told;
     },
+    async command(as, text) {
+      const user = PEOPLE[as];
+      const before = stub.calls.length;
+      const answer = await slack.command(user, text, { channel: `D${user.slice(1)}` });
+      if (answer.status !== 200) throw new Error(`/homevisit ${text} answered HTTP ${answer.status}`);
+      await adapter.settled();
+      // Slack shows the command's answer to whoever typed it: in the HTTP answer, or later by response_url.
+      const late = stub.calls
+        .slice(before)
+        .filter((c) => c.method === "response_url")
+        .map((c) => messageText(c.params));
+      const now = answer.text ? messageText(answer.json()) : "";
+      await settle();
+      return [now, ...late].filter(Boolean).join("\n");
+    },
+    async directMessage(as, text) {
+      const user = PEOPLE[as];
+      const before = stub.calls.length;
+      const sent = await slack.message(user, `D${user.slice(1)}`, text);
+      if (sent.status !== 200) throw new Error(`direct message answered HTTP ${sent.status}`);
+      await settle();
+      const dm = dmChannels(user);
+      return stub.calls
+        .slice(before)
+        .filter((c) => c.method === "chat.postMessage" && dm.has(channelOf(c) ?? ""))
+        .map((c) => messageText(c.params));
+    },
+    async replyInStrayThread(as, text) {
+      const sent = await slack.message(
+        PEOPLE[as],
+        CHANNELS.visits,
+        text,
+        `1799999${String(Math.floor(Math.random() * 1e3))}.000001`,
+      );
+      if (sent.status !== 200) throw new Error(`reply answered HTTP ${sent.status}`);
+      await settle();
+    },
+    breakDirectMessages(to) {
+      const user = PEOPLE[to];
+      stub.failAlways("chat.postMessage", { status: 500, body: { ok: false, error: "internal_error" } }, (params) =>
+        dmChannels(user).has(String(params.channel)),
+      );
+    },
     async submitRecord(as, visitId, values): Promise<FormOutcome> {
       const { press, view } = await pressButton(as, "record_open", visitId);
       if (!view) return { saved: false, errors: {}, text: press.text };

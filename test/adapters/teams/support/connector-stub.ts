@@ -39,6 +39,8 @@ export interface ConnectorStub {
   to(conversation: string, options?: { exact?: boolean }): ConnectorCall[];
   /** The next call matching `when` fails with this answer. */
   failNext(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
+  /** Every call matching `when` fails with this answer, until reset (a person's 1:1 chat that keeps failing). */
+  failAlways(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export interface ConnectorStub {
 export async function startConnectorStub(): Promise<ConnectorStub> {
   const calls: ConnectorCall[] = [];
   const failures: { when: Parameters<ConnectorStub["failNext"]>[0]; failure: CannedFailure }[] = [];
+  const lasting: { when: Parameters<ConnectorStub["failNext"]>[0]; failure: CannedFailure }[] = [];
   let nextId = 1_790_000_000_000;
   let nextChat = 0;
 
@@ -59,11 +62,12 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     const conversation = match?.[1] ?? "";
     const createsConversation = !!match && !match[1];
     const failureIndex = failures.findIndex((f) => f.when({ method, path, conversation }));
+    const lastingFailure = lasting.find((f) => f.when({ method, path, conversation }))?.failure;
     let status: number;
     let response: Record<string, unknown>;
     let headers: Record<string, string> = {};
-    if (failureIndex >= 0) {
-      const failure = failures.splice(failureIndex, 1)[0]?.failure ?? { status: 500 };
+    if (failureIndex >= 0 || lastingFailure) {
+      const failure = (failureIndex >= 0 ? failures.splice(failureIndex, 1)[0]?.failure : lastingFailure) ?? { status: 500 };
       status = failure.status;
       response = failure.body ?? { error: { code: "Failed", message: `canned ${failure.status}` } };
       headers = failure.headers ?? {};
@@ -110,9 +114,11 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         options.exact ? c.conversation === conversation : c.conversation.split(";")[0] === conversation.split(";")[0],
       ),
     failNext: (when, failure) => failures.push({ when, failure }),
+    failAlways: (when, failure) => lasting.push({ when, failure }),
     reset: () => {
       calls.length = 0;
       failures.length = 0;
+      lasting.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -243,6 +243,12 @@ export async function startTeamsHarness(
     return { saved: answer.accepted && Object.keys(errors).length === 0, errors, text: answer.text };
   };
 
+  /** The 1:1 chats with a person the bot has opened or been told about. */
+  const chatsOf = (who: Person): Set<string> => {
+    const opened = stub.calls.filter((c) => c.createsConversation && JSON.stringify(c.body).includes(who.aad));
+    return new Set([personalChat(who).id, ...opened.map((c) => String(c.response.id))]);
+  };
+
   const harness: TeamsHarness = {
     platform: "teams",
     app,
@@ -264,6 +270,49 @@ export async function startTeamsHarness(
     press,
     reply,
     submitRecord,
+    async command(as, text) {
+      const who = PEOPLE[as];
+      const chat = personalChat(who);
+      const before = stub.calls.length;
+      const res = await say(who, chat, `homevisit ${text}`);
+      if (res.status !== 200) throw new Error(`homevisit ${text} answered HTTP ${res.status}`);
+      const answered = stub.calls
+        .slice(before)
+        .filter((c) => c.conversation === chat.id)
+        .map((c) => c.text)
+        .join("\n");
+      await settle();
+      return answered;
+    },
+    async directMessage(as, text) {
+      const who = PEOPLE[as];
+      const before = stub.calls.length;
+      const res = await say(who, personalChat(who), text);
+      if (res.status !== 200) throw new Error(`direct message answered HTTP ${res.status}`);
+      await settle();
+      const mine = await conversationsOf({ dm: as });
+      return stub.calls
+        .slice(before)
+        .filter((c) => !c.createsConversation && mine(c.conversation))
+        .map((c) => c.text);
+    },
+    async replyInStrayThread(as, text) {
+      // Real Teams delivers thread replies to the bot without an @mention (the RSC permission).
+      const res = await say(PEOPLE[as], thread(CHANNELS.visits, `stray-${Math.floor(Math.random() * 1e6)}`), text);
+      if (res.status !== 200) throw new Error(`reply answered HTTP ${res.status}`);
+      await settle();
+    },
+    breakDirectMessages(to) {
+      const who = PEOPLE[to];
+      // The Bot Connector's answer when one person's chat is broken, as seen from Teams in production.
+      stub.failAlways(
+        (call) =>
+          call.method === "POST" &&
+          !call.conversation.startsWith("19:") &&
+          (call.conversation.includes(who.aad) || chatsOf(who).has(call.conversation)),
+        { status: 500, body: { error: { code: "UserNotFound", message: "User not found" } } },
+      );
+    },
     delivered,
     shown,
     sentTo,
