@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { answerText } from "../../src/app/messages/reply-answers.js";
 import { startQuestion } from "../../src/app/messages/start-messages.js";
 import type { Policy } from "../../src/domain/policy.js";
-import type { SafetyEffect } from "../../src/domain/safety-effects.js";
 import { nextStep } from "../../src/domain/safety/safety-engine.js";
+import type { SafetyEffect } from "../../src/domain/safety-effects.js";
 import { classifyHours, formatSchoolClock } from "../../src/domain/school-hours.js";
 import type { Visit } from "../../src/domain/visit.js";
 import { buildRequest, buildVisit, loadPreset, reachAll, replyTo } from "../policies/builders.js";
@@ -65,7 +65,9 @@ describe("the school day in British Summer Time", () => {
     const planned = buildVisit(policy, { request: buildRequest(policy, { plannedStart: leave.toISOString() }) });
     const asked = nextStep(planned, at("2026-06-10T09:45:00Z"), reachAll);
     expect(asked.effects.map((e) => e.type)).toContain("start_question");
-    expect(startQuestion(planned, leave.toISOString()).blocks[0]).toMatchObject({ text: expect.stringContaining("due to set off at 10:30") });
+    expect(startQuestion(planned, leave.toISOString()).blocks[0]).toMatchObject({
+      text: expect.stringContaining("due to set off at 10:30"),
+    });
   });
 });
 
@@ -73,7 +75,9 @@ describe("across the switch days", () => {
   it("29 March: leaving at 00:50 GMT, the next check-in is due 20 minutes later, at 02:10 BST", () => {
     const leave = at("2026-03-29T00:50:00Z");
     const visit = visitLeaving(leave, nightPolicy);
-    const setOff = answers(replyTo(buildVisit(nightPolicy, { request: visit.request }), { type: "leaving" }, "t.jones", leave).effects)[0];
+    const setOff = answers(
+      replyTo(buildVisit(nightPolicy, { request: visit.request }), { type: "leaving" }, "t.jones", leave).effects,
+    )[0];
     expect(setOff && answerText(visit, setOff)).toMatch(/^On your way\. Check in by 02:10 \(every 20 minutes\)/);
     // The engine counts twenty real minutes, not an hour and twenty on the clock face.
     const missed = nextStep(visit, at("2026-03-29T01:15:00Z"), reachAll);

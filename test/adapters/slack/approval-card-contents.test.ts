@@ -77,15 +77,20 @@ describe("the approval card", () => {
 });
 
 describe("names as people write them", () => {
-  it.each(["𠮷田 花子", "Jamie 😀 Smith", "Zoë O'Neill-Ó Briain"])("saves %j and shows only its initials in the visits channel", async (name) => {
-    const visit = await h.requestVisit(validRequestValues({ pupil_name: name }));
-    expect((await h.visit(visit.id)).request.pupil.name).toBe(name);
-    await h.approve(visit.id);
-    await h.settle();
-    const opener = h.stub.callsTo("chat.postMessage").find((c) => c.params.channel === CHANNELS.visits && c.content.includes(visit.id));
-    expect(opener?.content).not.toContain(name);
-    expect(messageText(opener?.params ?? {})).toMatch(new RegExp(`${visit.id} \\(\\S+\\)`));
-  });
+  it.each(["𠮷田 花子", "Jamie 😀 Smith", "Zoë O'Neill-Ó Briain"])(
+    "saves %j and shows only its initials in the visits channel",
+    async (name) => {
+      const visit = await h.requestVisit(validRequestValues({ pupil_name: name }));
+      expect((await h.visit(visit.id)).request.pupil.name).toBe(name);
+      await h.approve(visit.id);
+      await h.settle();
+      const opener = h.stub
+        .callsTo("chat.postMessage")
+        .find((c) => c.params.channel === CHANNELS.visits && c.content.includes(visit.id));
+      expect(opener?.content).not.toContain(name);
+      expect(messageText(opener?.params ?? {})).toMatch(new RegExp(`${visit.id} \\(\\S+\\)`));
+    },
+  );
 
   it("refuses a NUL byte with an error under the pupil's name, and saves nothing", async () => {
     const view = await h.openRequestForm();
