@@ -171,11 +171,18 @@ export interface Store extends OutboxStore, OpsStore {
   getChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`): Promise<MessageRef | null>;
   saveChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`, ref: MessageRef): Promise<void>;
   /**
-   * Anonymises visits whose policy's retention period has passed: personal details removed, forms
-   * deleted, audit details cleared (the trail of who did what and when stays). Returns their ids.
+   * Anonymises visits whose policy's retention period has passed: personal details and every free
+   * text removed, forms deleted, audit details cleared (the trail of who did what and when stays);
+   * drops old copies of delivered messages and request keys.
    */
-  anonymiseExpiredVisits(now: Date): Promise<string[]>;
+  applyRetention(now: Date): Promise<RetentionResult>;
   close(): Promise<void>;
+}
+
+export interface RetentionResult {
+  anonymised: string[];
+  messagesRemoved: number;
+  keysRemoved: number;
 }
 
 /** Something that plugs a chat platform into the app: its routes, and how it delivers. */

@@ -21,7 +21,7 @@ import {
 } from "./outbox-rows.js";
 import { appendAudit } from "./pending-writes.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
-import { anonymiseExpiredVisits } from "./retention.js";
+import { applyRetentionRules } from "./retention.js";
 import { inTx } from "./store-tx.js";
 import { json, toVisit } from "./visit-mapper.js";
 import { visitQuery } from "./visit-writes.js";
@@ -110,7 +110,7 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
         update: { ref: json(ref), updatedAt },
       });
     },
-    anonymiseExpiredVisits: (now) => anonymiseExpiredVisits(prisma, now),
+    applyRetention: (now) => applyRetentionRules(prisma, now),
     close: () => db.close(),
   };
 }

@@ -2,12 +2,13 @@ import type { AppContext } from "../app-context.js";
 
 /**
  * The daily retention job: anonymises every visit older than its policy's retention period,
- * removes its Home Visit Forms, and records what it did in the audit trail.
+ * removes its Home Visit Forms and free text, drops old message copies, and records what it did
+ * in the audit trail.
  */
 export async function applyRetention(ctx: AppContext): Promise<string[]> {
   const now = ctx.clock.now();
-  const expired = await ctx.store.anonymiseExpiredVisits(now);
-  if (expired.length > 0) {
+  const result = await ctx.store.applyRetention(now);
+  if (result.anonymised.length > 0) {
     await ctx.store.appendAudit({
       visitId: null,
       at: now,
@@ -15,9 +16,13 @@ export async function applyRetention(ctx: AppContext): Promise<string[]> {
       actor: "retention job",
       platform: "system",
       action: "retention_applied",
-      detail: { anonymised: expired },
+      detail: { anonymised: result.anonymised },
     });
-    ctx.log.info(`retention: anonymised ${expired.length} visit(s) past their retention period`);
   }
-  return expired;
+  ctx.log.info("retention applied", {
+    anonymised: result.anonymised.length,
+    messagesRemoved: result.messagesRemoved,
+    keysRemoved: result.keysRemoved,
+  });
+  return result.anonymised;
 }
