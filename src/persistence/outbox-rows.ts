@@ -1,7 +1,7 @@
 import type { ClaimOptions, DeliveryOperation, PlatformPause } from "../app/outbox-port.js";
 import type { MessageRef, OutboxRow } from "../app/ports.js";
 import type { Platform } from "../domain/school-directory.js";
-import type { PrismaClient } from "./generated/client.js";
+import { Prisma, type PrismaClient } from "./generated/client.js";
 
 const STUCK_AFTER_MS = 2 * 60_000;
 
@@ -23,13 +23,25 @@ interface ClaimedRow {
  * One statement: pick the due rows (oldest first) that nothing earlier of their visit holds back,
  * lock them (SKIP LOCKED: two instances never take the same row), and lease them to `owner`.
  *
- * An earlier row of the same visit and platform holds a row back while it is being sent by anyone
+ * An earlier row of the same visit, platform and place (the thread, a channel, one person's chat;
+ * never another place, so an alarm to the alerts channel never waits behind a thread reply)
+ * holds a row back while it is being sent by anyone
  * (a live lease), or while it waits for a retry and is younger than `stuckAfterMs`. An
- * undeliverable row, or one stuck for longer, does not. Earlier rows of the same visit that are
+ * undeliverable row, or one stuck for longer, does not. Earlier rows of the same place that are
  * still pending are claimed along with a due one, whatever their backoff, so after an outage a
  * visit's messages go out in the order they were decided. The state is checked again under the
  * lock, so a row another instance claimed or delivered meanwhile is left alone.
  */
+/**
+ * The place a row goes, for ordering: its target, with a visit's thread replies in the same lane as
+ * the thread's opener (a post to the visits channel) that they wait for. orderLaneOf in
+ * src/app/delivery/order-lane.ts is the same rule for the runner's chains.
+ */
+const lane = (alias: "o" | "e") =>
+  Prisma.raw(
+    `(CASE WHEN ${alias}.target->>'kind' = 'visit_thread' THEN '{"kind": "channel", "role": "visits"}'::jsonb ELSE ${alias}.target END)`,
+  );
+
 export async function claimOutbox(
   prisma: PrismaClient,
   now: Date,
@@ -44,7 +56,7 @@ export async function claimOutbox(
   const exclude = [...(options.exclude ?? [])];
   const rows = await prisma.$queryRaw<ClaimedRow[]>`
     WITH due AS (
-      SELECT o.id, o."visitId", o.platform, o.seq FROM "Outbox" o
+      SELECT o.id, o."visitId", o.platform, ${lane("o")} AS lane, o.seq FROM "Outbox" o
       WHERE o.state IN ('pending', 'sending', 'undeliverable') AND o."nextAttemptAt" <= ${now}
         AND (${platforms}::text[] IS NULL OR o.platform = ANY(${platforms}::text[]))
         AND NOT (o.id = ANY(${exclude}::text[]))
@@ -54,13 +66,15 @@ export async function claimOutbox(
             AND p.operation = (CASE WHEN o.updates IS NULL THEN 'post' ELSE 'update' END))
         AND NOT EXISTS (
           SELECT 1 FROM "Outbox" e
-          WHERE o."visitId" IS NOT NULL AND e."visitId" = o."visitId" AND e.platform = o.platform AND e.seq < o.seq
+          WHERE o."visitId" IS NOT NULL AND e."visitId" = o."visitId" AND e.platform = o.platform AND ${lane("e")} = ${lane("o")}
+            AND e.seq < o.seq
             AND e."nextAttemptAt" > ${now}
             AND (e.state = 'sending' OR (e.state = 'pending' AND e."createdAt" > ${stuckBefore})))
       ORDER BY o.seq ASC LIMIT ${limit}
     ),
     earlier AS (
-      SELECT e.id FROM "Outbox" e JOIN due d ON e."visitId" = d."visitId" AND e.platform = d.platform AND e.seq < d.seq
+      SELECT e.id FROM "Outbox" e
+      JOIN due d ON e."visitId" = d."visitId" AND e.platform = d.platform AND ${lane("e")} = d.lane AND e.seq < d.seq
       WHERE e.state = 'pending' AND NOT (e.id = ANY(${exclude}::text[]))
     ),
     locked AS (

@@ -112,19 +112,19 @@ describe("(a) the chat API failing for a while delays an alert but loses none", 
     for (const at of ["10:25", "10:30", "10:40"]) await tickAt(a, time(at));
 
     chat.rateLimitNext(1, 30_000);
-    const attemptsBefore = chat.attempts;
     await tickAt(a, time("10:50"));
-    // Three places get the pack (alerts, headteacher, DSL): the first post was refused, and the
-    // Retry-After holds back the other two as well, not only that one message.
+    // Three places get the pack (alerts, headteacher, DSL), each in its own lane: posts already on
+    // their way when the 429 came back land, and from then on nothing goes until Retry-After.
     const packs = () => chat.sent.filter((m) => m.visibleText.includes("EMERGENCY"));
-    expect(packs()).toHaveLength(0);
-    expect(chat.attempts - attemptsBefore).toBe(1);
+    const landed = packs().length;
+    expect(landed).toBeLessThan(3);
+    const attemptsAt429 = chat.attempts;
     for (const seconds of [10, 20, 29]) {
       a.clock.set(time("10:50", seconds));
       await a.flush();
-      expect(packs()).toHaveLength(0);
+      expect(packs()).toHaveLength(landed);
     }
-    expect(chat.attempts - attemptsBefore).toBe(1);
+    expect(chat.attempts).toBe(attemptsAt429);
     a.clock.set(time("10:50", 30));
     await a.flush();
     expect(packs()).toHaveLength(3);

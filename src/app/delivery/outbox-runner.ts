@@ -3,6 +3,7 @@ import { runWithLogContext } from "../../observability/log-context.js";
 import type { AppContext } from "../app-context.js";
 import type { ChatDelivery, OutboxRow } from "../ports.js";
 import { deliverRow, operationOf } from "../use-cases/deliver-outbox.js";
+import { orderLaneOf } from "./order-lane.js";
 import { PauseBook } from "./pause-book.js";
 
 export interface RunnerOptions {
@@ -195,11 +196,11 @@ export class OutboxRunner {
   }
 }
 
-/** Rows grouped by visit (and platform), each group in seq order; rows of no visit stand alone. */
+/** Rows grouped by visit, platform and place, each group in seq order; rows of no visit stand alone. */
 function chainsOf(rows: readonly OutboxRow[]): OutboxRow[][] {
   const chains = new Map<string, OutboxRow[]>();
   for (const row of rows) {
-    const key = row.visitId ? `${row.platform}:${row.visitId}` : `row:${row.id}`;
+    const key = row.visitId ? `${row.platform}:${row.visitId}:${orderLaneOf(row.target)}` : `row:${row.id}`;
     const chain = chains.get(key) ?? [];
     chain.push(row);
     chains.set(key, chain);

@@ -11,6 +11,13 @@ export interface OpenVisits {
   running: Visit[];
   /** Visits they came back from in the last 12 hours: the code word and a call for help still count. */
   recent: Visit[];
+  /** Approved visits further off (later today, another day): their code word counts too, typed anywhere. */
+  later: Visit[];
+}
+
+/** Every visit whose code word, or a call for help, a message from this person may be. */
+export function alarmCandidates(open: OpenVisits): Visit[] {
+  return [...open.running, ...open.recent, ...open.later];
 }
 
 /** The visits a message from one of the pair can be about. */
@@ -22,8 +29,10 @@ export async function openVisitsOf(ctx: AppContext, actor: Actor): Promise<OpenV
   const today = (visit: Visit) =>
     visit.request.plannedStart.getTime() - 2 * HOUR <= now &&
     now <= new Date(visit.progress.expectedReturn).getTime() + 12 * HOUR;
+  const running = visits.filter((visit) => staffAway(visit) || (notStarted(visit) && today(visit)));
   return {
-    running: visits.filter((visit) => staffAway(visit) || (notStarted(visit) && today(visit))),
+    running,
+    later: visits.filter((visit) => notStarted(visit) && !running.includes(visit)),
     recent: visits.filter(
       (visit) =>
         visit.status === "returned" && !!visit.progress.returnedAt && now - Date.parse(visit.progress.returnedAt) < 12 * HOUR,

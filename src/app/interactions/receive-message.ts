@@ -2,12 +2,12 @@ import { DomainError } from "../../domain/domain-error.js";
 import { parseReply } from "../../domain/replies/reply-words.js";
 import { wordsOf } from "../../domain/replies/typed-words.js";
 import type { Platform } from "../../domain/school-directory.js";
-import type { Actor, Visit } from "../../domain/visit.js";
+import { type Actor, isOnVisit } from "../../domain/visit.js";
 import type { AppContext, MessageRef } from "../ports.js";
 import { answerCommand, COMMAND_VERBS } from "../use-cases/answer-command.js";
 import { replyToVisit } from "../use-cases/reply-to-visit.js";
 import { identify } from "./identify.js";
-import { isVisitsChannel, openVisitsOf, visitsWithCodeWord } from "./open-visits.js";
+import { alarmCandidates, isVisitsChannel, type OpenVisits, openVisitsOf, visitsWithCodeWord } from "./open-visits.js";
 import { type InteractionResult, refused } from "./results.js";
 
 /** Where a message was written. */
@@ -74,7 +74,8 @@ async function command(
 /**
  * A reply in a thread. A thread homevisit does not know, in the visits channel, from one of a pair
  * with one visit running, is that visit's: the thread's opener may still be on its way (Slack slow
- * to answer the post), or a retried post after a crash made a second thread.
+ * to answer the post), or a retried post after a crash made a second thread. The code word or a
+ * call for help typed in the wrong thread still counts on the sender's own visits.
  */
 async function inThread(
   ctx: AppContext,
@@ -84,12 +85,15 @@ async function inThread(
   place: Extract<MessagePlace, { kind: "thread" }>,
 ): Promise<MessageResult> {
   let visit = await ctx.store.findVisitByThread(message.platform, place.channel, place.threadId);
-  if (!visit && !(actor instanceof DomainError) && (await isVisitsChannel(ctx, message.platform, place.channel))) {
-    const open = await openVisitsOf(ctx, actor);
-    if (open.running.length === 1 && open.running[0]) {
+  if (!(actor instanceof DomainError) && !(visit && isOnVisit(visit, actor.staffId))) {
+    const visitsChannel = await isVisitsChannel(ctx, message.platform, place.channel);
+    const open = visit || visitsChannel ? await openVisitsOf(ctx, actor) : null;
+    const alarm = open && (await raiseAlarms(ctx, actor, text, open, message, "thread"));
+    if (alarm) return alarm;
+    if (open && !visit && open.running.length === 1 && open.running[0]) {
       visit = open.running[0];
       await ctx.store.linkThread(message.platform, place.channel, place.threadId, visit.id);
-    } else if (open.running.length > 1 && parseReply(text))
+    } else if (open && !visit && open.running.length > 1 && parseReply(text))
       return { kind: "refused", code: "ambiguous", text: several(open.running.map((v) => v.id)) };
   }
   // Words to the bot (an @mention) in a thread that is not a visit's, or that no visit reads: a command.
@@ -104,6 +108,30 @@ async function inThread(
   });
   if (!result.ok) return refused(result.error);
   return result.value.handled ? { kind: "answered" } : unread();
+}
+
+/**
+ * The code word, or a call for help, counts on every visit the sender may still be out on, wherever
+ * they typed it. Null when the message is neither.
+ */
+async function raiseAlarms(
+  ctx: AppContext,
+  actor: Actor,
+  text: string,
+  open: OpenVisits,
+  message: IncomingMessage,
+  origin: "thread" | "dm",
+): Promise<MessageResult | null> {
+  const everyOpen = alarmCandidates(open);
+  const withCodeWord = await visitsWithCodeWord(everyOpen, actor, text);
+  const targets = withCodeWord.length > 0 ? withCodeWord : parseReply(text)?.type === "alarm" ? everyOpen : [];
+  if (targets.length === 0) return null;
+  for (const visit of targets)
+    await replyToVisit(ctx, actor, visit.id, text, {
+      origin,
+      ...(message.onceKey ? { onceKey: `${message.onceKey}:${visit.id}` } : {}),
+    });
+  return { kind: "answered" };
 }
 
 /**
@@ -124,16 +152,9 @@ async function direct(
       origin: "dm",
       ...(message.onceKey ? { onceKey: `${message.onceKey}:${visitId}` } : {}),
     });
-  const replyToAll = async (visits: readonly Visit[]) => {
-    for (const visit of visits) await reply(visit.id);
-    return { kind: "answered" } as const;
-  };
-  // The code word, or a call for help, counts on every visit they may still be out on.
-  const everyOpen = [...open.running, ...open.recent];
-  const withCodeWord = await visitsWithCodeWord(everyOpen, actor, text);
-  if (withCodeWord.length > 0) return replyToAll(withCodeWord);
+  const alarm = await raiseAlarms(ctx, actor, text, open, message, "dm");
+  if (alarm) return alarm;
   const words = parseReply(text);
-  if (words?.type === "alarm" && everyOpen.length > 0) return replyToAll(everyOpen);
   const only =
     open.running.length === 1
       ? open.running[0]

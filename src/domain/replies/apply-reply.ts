@@ -31,6 +31,19 @@ export function applyReply(
   now: Date,
   reach: Reach,
 ): Result<ReplyOutcome | null> {
+  const outcome = readReply(visit, reply, staffId, now, reach);
+  if (!outcome.ok || !outcome.value || visit.status !== "approved" || visit.progress.threadOpenedAt) return outcome;
+  // They are writing about a visit whose thread would open later (an hour before the start): open
+  // it now, first, so nothing said about the visit waits for a thread that does not exist.
+  const { visit: next, effects, action } = outcome.value;
+  return ok({
+    visit: { ...next, progress: { ...next.progress, threadOpenedAt: now.toISOString() } },
+    effects: [{ type: "open_thread" }, ...effects],
+    action,
+  });
+}
+
+function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, reach: Reach): Result<ReplyOutcome | null> {
   if (!isOnVisit(visit, staffId))
     return fail("not-on-visit", "Only the staff on this visit can check in here.", { visitId: visit.id });
   const answer = (a: ReplyAnswer): SafetyEffect => ({ type: "answer", answer: a, to: staffId });

@@ -83,6 +83,12 @@ export interface ChatDriver {
    * opener's post is still on its way, or a second one left by a post retried after a crash.
    */
   replyInStrayThread(as: StaffKey, text: string): Promise<void>;
+  /**
+   * An approver approves while the platform is slow to answer posts (1.5 s): the visit's thread
+   * opener is already in the channel, but the bot does not yet know its id, when `as` replies
+   * under it. Resolves once everything has been delivered.
+   */
+  approveAndReplyBeforeThreadKnown(approver: StaffKey, visitId: string, as: StaffKey, text: string): Promise<void>;
   /** From now on every message to this person's direct messages fails (5xx, as one person's chat can). */
   breakDirectMessages(to: StaffKey): void;
   visit(id: string): Promise<Visit>;

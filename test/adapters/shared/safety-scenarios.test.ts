@@ -31,12 +31,16 @@ describe.each(platforms)("in %s, the safety promises", (_platform, start) => {
     scenario.codeWordAfterDoorstepTimeout(d));
   it("the code word in a direct message is answered there as a check-in, and raises the alarm", () =>
     scenario.codeWordByDirectMessage(d));
+  it("the code word typed under someone else's visit, or in an unknown thread with two visits today, counts on the sender's own", () =>
+    scenario.codeWordInTheWrongThread(d));
   it("the alarm repeats until taken, comes back after the pause, and Staff are safe ends it on every card", () =>
     scenario.alarmRepeatsUntilTaken(d));
   it("a DSL on the visit can neither approve it nor take or end its alarm", () => scenario.pairCannotStandDown(d));
   it("status and list never show the pair a silent alarm, and show the office first", () => scenario.statusStaysSilent(d));
   it("every message from the pair gets an answer, unread words reach the office, and help me is an open alarm", () =>
     scenario.everyMessageGetsAnAnswer(d));
+  it("leaving typed under the thread opener before the platform has answered its post still starts the visit", () =>
+    scenario.leavingBeforeTheThreadIsKnown(d));
   it("a reply in a thread homevisit has no record of still counts for the sender's visit", () =>
     scenario.replyInStrayThreadCounts(d));
   it("one person's failing chat holds the ladder two minutes at most, and the office and DSL hear who was not reached", () =>

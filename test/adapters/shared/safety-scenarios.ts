@@ -273,3 +273,44 @@ export async function cancellationTellsAndStopsCheckIns(d: ChatDriver): Promise<
   await d.reply("second", running.id, "back");
   expect(last(await d.delivered({ dm: "requester" }))).toMatch(/Home Visit Form/);
 }
+
+/** `leaving` typed under the opener the moment it appears, while the platform is still answering its post. */
+export async function leavingBeforeTheThreadIsKnown(d: ChatDriver): Promise<void> {
+  const visit = await d.requestVisit();
+  await d.approveAndReplyBeforeThreadKnown("dsl", visit.id, "requester", "leaving");
+  const after = await d.visit(visit.id);
+  expect(after.status).toBe("under_way");
+  expect(last(await d.delivered("thread", visit.id))).toMatch(/set off|on your way|leaving/i);
+  // Watched from then on: the first check-in is asked for when it falls due.
+  await d.advance(after.policy.checkIns.intervalMinutes + 1);
+  expect(last(await d.delivered("thread", visit.id))).toMatch(/check-in due/i);
+}
+
+/**
+ * In a hurry, one of the pair types the code word under someone else's visit, or in a thread
+ * homevisit has no record of while they have two visits today: it counts on their own visit.
+ */
+export async function codeWordInTheWrongThread(d: ChatDriver): Promise<void> {
+  const mine = await underWay(d);
+  const later = await approved(d, {
+    planned_start: "2026-11-24T13:30:00.000Z",
+    expected_return: "2026-11-24T14:30:00.000Z",
+    pupil_name: "Alex Rowe",
+    code_word: "lighthouse",
+  });
+  const theirs = await d.requestVisit(
+    validRequestValues({ second_staff: "d.shah", second_mobile: "07700 900104", pupil_name: "Sam Rowe" }),
+    "head",
+  );
+  expect((await d.press("dsl", "visit_approve", theirs.id)).accepted).toBe(true);
+
+  await d.reply("requester", theirs.id, `${CODE_WORD}.`);
+  expect((await d.visit(mine.id)).progress.alarm?.kind).toBe("code_word");
+  expect((await d.visit(theirs.id)).progress.alarm ?? null).toBeNull();
+  expect(about(await d.delivered("alerts"), mine.id).join("\n")).toMatch(/CODE WORD used by Erin Walsh/);
+  expect((await d.sentTo("thread", theirs.id)).join("\n")).not.toMatch(/code word|alarm|police/i);
+
+  await d.replyInStrayThread("requester", "Lighthouse!");
+  expect((await d.visit(later.id)).progress.alarm?.kind).toBe("code_word");
+  expect(about(await d.delivered("alerts"), later.id).join("\n")).toMatch(/CODE WORD used by Erin Walsh/);
+}

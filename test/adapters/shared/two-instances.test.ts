@@ -64,6 +64,33 @@ describe.skipIf(!testDatabaseUrl())("two instances on one PostgreSQL", () => {
     expect(cards).toHaveLength(1);
   });
 
+  it("Slack: with posts taking 1.5 s, 30 visits requested at once across both instances get one approval card each", async () => {
+    const [a, b] = await twoSlack();
+    a.stub.slowDown("chat.postMessage", 1_500);
+    b.stub.slowDown("chat.postMessage", 1_500);
+    const submissions = Array.from({ length: 30 }, (_, n) => {
+      const h = n % 2 === 0 ? a : b;
+      return h
+        .openRequestForm()
+        .then((view) =>
+          h.slack.submitView(
+            PEOPLE.requester,
+            view,
+            validRequestValues({ pupil_name: `Pupil Number${n}`, address: `${n} Mill Lane, Salford M5 1AA` }),
+          ),
+        );
+    });
+    expect((await Promise.all(submissions)).map((answer) => answer.status)).toEqual(Array(30).fill(200));
+    await a.settle();
+    await b.settle();
+    const visits = await a.app.ctx.store.listVisits({});
+    expect(visits).toHaveLength(30);
+    const cards = [...a.stub.callsTo("chat.postMessage"), ...b.stub.callsTo("chat.postMessage")]
+      .filter((call) => call.params.channel === CHANNELS.approvals)
+      .map((call) => messageText(call.params).match(/HV-[A-Z0-9]{5}/)?.[0]);
+    expect(cards.sort()).toEqual(visits.map((visit) => visit.id).sort());
+  });
+
   it("Slack: a code word that Slack retries, reaching both instances, raises one alarm", async () => {
     const [a, b] = await twoSlack();
     const visit = await a.requestVisit();

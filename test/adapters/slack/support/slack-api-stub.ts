@@ -84,6 +84,12 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     }
   };
 
+  const failureFor = (method: string, params: Record<string, unknown>, take: boolean): CannedFailure | undefined => {
+    const index = failures.findIndex((f) => f.method === method && (!f.when || f.when(params)));
+    if (index >= 0) return take ? failures.splice(index, 1)[0]?.failure : failures[index]?.failure;
+    return lasting.find((f) => f.method === method && f.when(params))?.failure;
+  };
+
   const server: Server = createServer(async (req, res) => {
     const raw = await readAll(req);
     const path = new URL(req.url ?? "/", "http://stub").pathname;
@@ -96,10 +102,19 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       calls.push(call);
       return; // the connection stays open and unanswered
     }
+    if (delay > 0 && !failureFor(method, params, false)) {
+      // Slack posts the message when the call arrives and only answers late: the message (and its
+      // ts) is already in the channel, so people can reply under it before the bot knows its ts.
+      call.response = method === "response_url" ? { ok: true } : answer(method, params);
+      calls.push(call);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      call.answeredAt = Date.now();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(call.response));
+      return;
+    }
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const index = failures.findIndex((f) => f.method === method && (!f.when || f.when(params)));
-    const failure =
-      index >= 0 ? failures.splice(index, 1)[0]?.failure : lasting.find((f) => f.method === method && f.when(params))?.failure;
+    const failure = failureFor(method, params, true);
     if (failure) {
       call.response = failure.body ?? { ok: false, error: "internal_error" };
       calls.push(call);

@@ -246,6 +246,23 @@ export async function startSlackDriver(options: { db?: TestDatabase } = {}): Pro
       if (sent.status !== 200) throw new Error(`reply answered HTTP ${sent.status}`);
       await settle();
     },
+    async approveAndReplyBeforeThreadKnown(approver, visitId, as, text) {
+      stub.slowDown("chat.postMessage", 1_500);
+      const approving = pressButton(approver, "visit_approve", visitId);
+      const opener = await stub.waitFor(
+        (c) =>
+          c.method === "chat.postMessage" &&
+          c.params.channel === CHANNELS.visits &&
+          !c.params.thread_ts &&
+          c.content.includes(visitId),
+        10_000,
+      );
+      const sent = await slack.message(PEOPLE[as], CHANNELS.visits, text, String(opener.response?.ts));
+      if (sent.status !== 200) throw new Error(`reply answered HTTP ${sent.status}`);
+      stub.slowDown("chat.postMessage", 0);
+      await approving;
+      await settle();
+    },
     breakDirectMessages(to) {
       const user = PEOPLE[to];
       stub.failAlways("chat.postMessage", { status: 500, body: { ok: false, error: "internal_error" } }, (params) =>

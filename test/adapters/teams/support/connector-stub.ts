@@ -39,6 +39,11 @@ export interface ConnectorStub {
   to(conversation: string, options?: { exact?: boolean }): ConnectorCall[];
   /** The next call matching `when` fails with this answer. */
   failNext(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
+  /**
+   * Calls matching `when` are answered `ms` later; they are recorded (with the id they will get)
+   * on arrival, as Teams has posted the message before its answer reaches the bot. 0 undoes it.
+   */
+  slowDown(when: (call: { method: string; path: string; conversation: string }) => boolean, ms: number): void;
   /** Every call matching `when` fails with this answer, until reset (a person's 1:1 chat that keeps failing). */
   failAlways(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
   reset(): void;
@@ -52,6 +57,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   const lasting: { when: Parameters<ConnectorStub["failNext"]>[0]; failure: CannedFailure }[] = [];
   let nextId = 1_790_000_000_000;
   let nextChat = 0;
+  let slow: { when: Parameters<ConnectorStub["slowDown"]>[0]; ms: number } | null = null;
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readAll(req);
@@ -98,6 +104,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
       card,
       text: card ? cardText(card) : typeof body.text === "string" ? body.text : "",
     });
+    if (slow?.when({ method, path, conversation })) await new Promise((resolve) => setTimeout(resolve, slow?.ms));
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(response));
   });
@@ -115,10 +122,14 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
       ),
     failNext: (when, failure) => failures.push({ when, failure }),
     failAlways: (when, failure) => lasting.push({ when, failure }),
+    slowDown: (when, ms) => {
+      slow = ms > 0 ? { when, ms } : null;
+    },
     reset: () => {
       calls.length = 0;
       failures.length = 0;
       lasting.length = 0;
+      slow = null;
     },
     close: () =>
       new Promise<void>((resolve) => {

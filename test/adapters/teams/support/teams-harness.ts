@@ -296,6 +296,20 @@ export async function startTeamsHarness(
         .filter((c) => !c.createsConversation && mine(c.conversation))
         .map((c) => c.text);
     },
+    async approveAndReplyBeforeThreadKnown(approver, visitId, as, text) {
+      const isOpener = (c: { method: string; conversation: string }) => c.method === "POST" && c.conversation === CHANNELS.visits;
+      stub.slowDown(isOpener, 1_500);
+      const approving = press(approver, "visit_approve", visitId);
+      const find = () => stub.calls.find((c) => isOpener(c) && c.text.includes(visitId));
+      for (const until = Date.now() + 10_000; !find() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+      const opener = find();
+      if (!opener) throw new Error(`the thread opener for ${visitId} was never posted`);
+      const res = await say(PEOPLE[as], thread(CHANNELS.visits, String(opener.response.id)), text);
+      if (res.status !== 200) throw new Error(`reply answered HTTP ${res.status}`);
+      stub.slowDown(isOpener, 0);
+      await approving;
+      await settle();
+    },
     async replyInStrayThread(as, text) {
       // Real Teams delivers thread replies to the bot without an @mention (the RSC permission).
       const res = await say(PEOPLE[as], thread(CHANNELS.visits, `stray-${Math.floor(Math.random() * 1e6)}`), text);
