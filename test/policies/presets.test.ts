@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { escalationMessage } from "../../src/app/messages/alert-messages.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadPolicyFile } from "../../src/config/load-school.js";
 import { authoriseApprover, decideVisit } from "../../src/domain/approval.js";
@@ -419,6 +420,13 @@ describe("Heather Avenue Infant School", () => {
     ]);
     expect(steps[1]?.effect.step.ask).toMatch(/call the mobile phones/i);
     expect(steps[2]?.effect.step.emergencyPack).toBe(true);
+    // What the leaders read: the overdue pack never opens as if a code word had been used.
+    const last = steps[2];
+    if (!last) throw new Error("no emergency step");
+    const pack = escalationMessage(visit, last.effect, "dsl");
+    const shown = [pack.title, ...pack.blocks.map((b) => (b.type === "text" ? b.text : ""))].join("\n");
+    expect(shown).toMatch(/EMERGENCY: staff/);
+    expect(shown).not.toMatch(/code word/i);
   });
 
   it("the code word means 999 at once with names, last known location and vehicle registration", () => {
