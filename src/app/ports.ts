@@ -2,6 +2,7 @@ import type { Config } from "../config/load-config.js";
 import type { Clock } from "../domain/clock.js";
 import type { Policy } from "../domain/policy.js";
 import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
+import type { StaffDetails } from "../domain/staff-details.js";
 import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
 import type { CredentialStatus } from "../http/readiness.js";
@@ -116,6 +117,7 @@ export interface StoreTx {
   claimOnce(key: string, result?: Record<string, unknown>): Promise<OnceClaim>;
   /** Replies in this thread are about this visit (a second thread after a retried post, say). */
   linkThread(platform: Platform, channel: string, threadId: string, visitId: string): Promise<void>;
+  saveStaffDetails(staffId: string, details: StaffDetails): Promise<void>;
 }
 
 export type OnceClaim = { first: true } | { first: false; result: Record<string, unknown> };
@@ -176,6 +178,9 @@ export interface Store extends OutboxStore, OpsStore {
    * drops old copies of delivered messages and request keys.
    */
   applyRetention(now: Date): Promise<RetentionResult>;
+  /** A person's mobile and vehicle for their request forms (`homevisit me`, or their last visit). */
+  getStaffDetails(staffId: string): Promise<StaffDetails | null>;
+  saveStaffDetails(staffId: string, details: StaffDetails): Promise<void>;
   close(): Promise<void>;
 }
 

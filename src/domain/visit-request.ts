@@ -1,26 +1,10 @@
 import { z } from "zod";
 import type { FieldError } from "./domain-error.js";
+import { mobile, required, text } from "./form-text.js";
 import type { Policy } from "./policy.js";
 import { couldBeReply } from "./replies/reply-words.js";
 import { describeRoles } from "./roles.js";
 import { classifyHours } from "./school-hours.js";
-
-/** UK mobiles (07… or +44 7…) or any international number written with +. */
-const mobile = z
-  .string()
-  .trim()
-  .transform((value) => value.replace(/[\s()-]/g, ""))
-  .refine((value) => /^(07\d{9}|\+447\d{9}|\+[1-9]\d{7,14})$/.test(value), "enter a mobile number like 07700 900123");
-
-// A NUL or other control character cannot be stored in a text column, and nobody types one on purpose.
-const CONTROL = /(?![\t\n\r])\p{Cc}/u;
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `keep this under ${max} characters`)
-    .refine((value) => !CONTROL.test(value), "remove the invisible control character (pasted from elsewhere?)");
-const required = (max: number) => text(max).min(1, "this is required");
 
 const staffOnVisit = z.object({
   staffId: z.string().min(1, "choose a member of staff"),
@@ -97,12 +81,45 @@ export interface RequestAssessment {
 
 /** Parses raw form values into a request, or returns field errors that say what to fix. */
 export function parseVisitRequest(input: unknown): { ok: true; value: VisitRequest } | { ok: false; errors: FieldError[] } {
-  const parsed = visitRequestSchema.safeParse(input);
+  const filled = fillLengthOrReturn(input);
+  if (!filled.ok) return filled;
+  const parsed = visitRequestSchema.safeParse(filled.value);
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
     errors: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
   };
+}
+
+const blank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && !value.trim());
+
+/**
+ * People give how long the visit takes or when they will be back, not both: the other follows
+ * from the planned start. Given both, both are kept and checked against each other.
+ */
+function fillLengthOrReturn(input: unknown): { ok: true; value: unknown } | { ok: false; errors: FieldError[] } {
+  if (!input || typeof input !== "object") return { ok: true, value: input };
+  const request = input as Record<string, unknown>;
+  const start = blank(request.plannedStart) ? Number.NaN : new Date(request.plannedStart as string | Date).getTime();
+  const noLength = blank(request.durationMinutes);
+  const noReturn = blank(request.expectedReturn);
+  if (noLength && noReturn)
+    return {
+      ok: false,
+      errors: [{ field: "expectedReturn", message: "give how long the visit takes, or when you will be back at school" }],
+    };
+  if (Number.isNaN(start)) return { ok: true, value: input };
+  if (noReturn)
+    return { ok: true, value: { ...request, expectedReturn: new Date(start + Number(request.durationMinutes) * 60_000) } };
+  if (noLength) {
+    const back = new Date(request.expectedReturn as string | Date).getTime();
+    if (Number.isNaN(back)) return { ok: true, value: input };
+    const minutes = Math.round((back - start) / 60_000);
+    if (minutes < 5)
+      return { ok: false, errors: [{ field: "expectedReturn", message: "the return must be after the planned start" }] };
+    return { ok: true, value: { ...request, durationMinutes: minutes } };
+  }
+  return { ok: true, value: input };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 import { appendAudit } from "./pending-writes.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { applyRetentionRules } from "./retention.js";
+import { getStaffDetails, saveStaffDetails } from "./staff-details.js";
 import { inTx } from "./store-tx.js";
 import { json, toVisit } from "./visit-mapper.js";
 import { visitQuery } from "./visit-writes.js";
@@ -111,6 +112,8 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
       });
     },
     applyRetention: (now) => applyRetentionRules(prisma, now),
+    getStaffDetails: (staffId) => getStaffDetails(prisma, staffId),
+    saveStaffDetails: (staffId, details) => saveStaffDetails(prisma, staffId, details, clock.now()),
     close: () => db.close(),
   };
 }

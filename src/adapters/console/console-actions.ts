@@ -150,7 +150,8 @@ function changeClock(deps: ConsoleDeps, command: Extract<ConsoleCommand, { type:
 }
 
 /** The request form as it first opens: times suggested from the school's clock, so a sped-up demo still works. */
-function openRequestForm(deps: ConsoleDeps, actor: Actor, form: NeutralForm): ActResponse {
+/** A form from a command; the request form starts at the next quarter hour. */
+function openForm(deps: ConsoleDeps, actor: Actor, form: NeutralForm): ActResponse {
   const tz = deps.ctx.policy.school.timezone;
   const now = deps.ctx.clock.now();
   const start = addMinutes(new Date(Math.ceil(now.getTime() / 300_000) * 300_000), 15);
@@ -188,8 +189,8 @@ async function slashCommand(deps: ConsoleDeps, actor: Actor, raw: string): Promi
     .trim();
   const answer = await answerCommand(deps.ctx, actor, text);
   switch (answer.kind) {
-    case "open_request_form":
-      return openRequestForm(deps, actor, answer.form);
+    case "open_form":
+      return openForm(deps, actor, answer.form);
     case "text":
       deps.inbox.note(actor.staffId, "you", answer.text);
       return { status: 200, body: { ok: true, note: answer.text } };

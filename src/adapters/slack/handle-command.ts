@@ -1,18 +1,13 @@
-import type { App, RespondArguments, types } from "@slack/bolt";
+import type { App, RespondArguments } from "@slack/bolt";
 import { identify } from "../../app/interactions/identify.js";
 import { errorText } from "../../app/messages/error-text.js";
-import { requestForm } from "../../app/messages/request-form.js";
+import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import type { AppContext } from "../../app/ports.js";
 import { answerCommand, type CommandAnswer, commandHelp } from "../../app/use-cases/answer-command.js";
 import { DomainError } from "../../domain/domain-error.js";
-import type { Policy } from "../../domain/policy.js";
-import type { Directory } from "../../domain/school-directory.js";
-import type { Actor } from "../../domain/visit.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
 import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
-
-type ModalView = types.ModalView;
 
 export const SLASH_COMMAND = "/homevisit";
 
@@ -45,46 +40,30 @@ export function registerCommand(app: App, ctx: AppContext): void {
     const first = await Promise.race([answer, late]);
     clearTimeout(timer);
     if (first !== "late") {
-      if (first.kind === "open_request_form") {
+      if (first.kind === "open_form") {
         await ack();
         await afterWaitingRequests();
-        await openRequestForm(ctx, actor, command.trigger_id, client, respond);
+        await openForm(ctx, first.form, command.trigger_id, client, respond);
       } else await ack(ephemeralAnswer(first));
       return;
     }
     await ack(ephemeral("Working on it…"));
     const done = await answer;
-    await respond(done.kind === "open_request_form" ? ephemeral("Type /homevisit to open the form.") : ephemeralAnswer(done));
+    await respond(done.kind === "open_form" ? ephemeral("Type /homevisit to open the form.") : ephemeralAnswer(done));
   });
 }
 
-async function openRequestForm(
+async function openForm(
   ctx: AppContext,
-  actor: Actor,
+  form: NeutralForm,
   triggerId: string,
   client: App["client"],
   respond: (message: RespondArguments) => Promise<unknown>,
 ): Promise<void> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: requestFormView(ctx, actor.staffId) });
+    await client.views.open({ trigger_id: triggerId, view: renderForm(form) });
   } catch (error) {
     ctx.log.warn("slack: views.open failed for /homevisit", { error: String(error) });
-    await respond(ephemeral("Slack did not open the request form in time. Please type /homevisit again."));
+    await respond(ephemeral("Slack did not open the form in time. Please type /homevisit again."));
   }
-}
-
-/**
- * The request form as a modal depends only on the policy, the directory and who asks: built once
- * per person (for the policy and directory objects in use), not on every /homevisit.
- */
-const formViews = new WeakMap<Policy, WeakMap<Directory, Map<string, ModalView>>>();
-
-function requestFormView(ctx: AppContext, staffId: string): ModalView {
-  const byDirectory = formViews.get(ctx.policy) ?? new WeakMap<Directory, Map<string, ModalView>>();
-  formViews.set(ctx.policy, byDirectory);
-  const byStaff = byDirectory.get(ctx.directory) ?? new Map<string, ModalView>();
-  byDirectory.set(ctx.directory, byStaff);
-  const view = byStaff.get(staffId) ?? renderForm(requestForm(ctx.policy, ctx.directory, staffId));
-  byStaff.set(staffId, view);
-  return view;
 }

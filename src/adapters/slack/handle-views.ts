@@ -1,18 +1,12 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
 import { identify } from "../../app/interactions/identify.js";
-import { submitForm } from "../../app/interactions/submit-form.js";
-import { DECISION_FORMS } from "../../app/messages/decision-forms.js";
+import { FORM_IDS, submitForm } from "../../app/interactions/submit-form.js";
 import { errorText } from "../../app/messages/error-text.js";
-import { RECORD_FORM_ID } from "../../app/messages/record-form.js";
-import { REQUEST_FORM_ID } from "../../app/messages/request-form.js";
 import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { errorsForView, inputBlockIds, noticeView, readViewValues, renderForm } from "./modal-view.js";
 import { SOMETHING_WRONG } from "./slack-text.js";
-
-/** Every form homevisit opens as a modal, by callback_id: part of the outside contract. */
-const FORMS = [REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS)];
 
 /** A modal's private_metadata: the visit id (older modals carried it as JSON). */
 const metadataSchema = z.union([z.object({ visitId: z.string().min(1) }).transform((m) => m.visitId), z.string()]);
@@ -33,7 +27,7 @@ function readMetadata(raw: string | undefined): string {
  * of Submit while Slack waits, or the same submission at two instances) has one effect.
  */
 export function registerViews(app: App, ctx: AppContext): void {
-  for (const formId of FORMS)
+  for (const formId of FORM_IDS)
     app.view<ViewSubmitAction>(formId, async ({ ack, body, view }) => {
       const blockIds = inputBlockIds(view);
       const fail = (errors: Record<string, string>) =>

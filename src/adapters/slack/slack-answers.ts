@@ -4,7 +4,7 @@ import { renderMessage } from "./block-kit.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
 /** A command's text or card as an ephemeral answer (seen only by whoever asked). */
-export function ephemeralAnswer(answer: Exclude<CommandAnswer, { kind: "open_request_form" }>): RespondArguments {
+export function ephemeralAnswer(answer: Exclude<CommandAnswer, { kind: "open_form" }>): RespondArguments {
   if (answer.kind === "text") return ephemeral(answer.text);
   const { text, blocks } = renderMessage(answer.message);
   return { response_type: "ephemeral", text, blocks };

@@ -2,7 +2,7 @@ import type { AdaptiveCardActionResponse } from "@microsoft/teams.api";
 import { identify } from "../../app/interactions/identify.js";
 import { pressButton } from "../../app/interactions/press-button.js";
 import type { InteractionResult } from "../../app/interactions/results.js";
-import { submitForm, withCodeWordNote } from "../../app/interactions/submit-form.js";
+import { FORM_IDS, submitForm, withCodeWordNote } from "../../app/interactions/submit-form.js";
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
 import { DECISION_FORMS } from "../../app/messages/decision-forms.js";
 import { errorText } from "../../app/messages/error-text.js";
@@ -30,7 +30,7 @@ export const TEAMS_VERBS = {
 } as const;
 
 /** Verbs that submit a form (the rest are buttons). */
-const FORM_VERBS = new Set<string>([REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS)]);
+const FORM_VERBS = new Set<string>(FORM_IDS);
 
 /** The code word is never put back on a card: the card stays in the chat's history. */
 const NEVER_ECHO = ["code_word"];

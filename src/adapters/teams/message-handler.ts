@@ -61,7 +61,7 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
       return;
     case "answer": {
       const answer = result.answer;
-      if (answer.kind === "open_request_form") {
+      if (answer.kind === "open_form") {
         const card = formCard(answer.form, { timezone: t.ctx.policy.school.timezone, today: t.ctx.clock.now() });
         return sendPrivately(t, activity, card, answer.form.title);
       }

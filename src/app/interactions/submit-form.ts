@@ -1,7 +1,10 @@
+import { staffDetailsSchema } from "../../domain/staff-details.js";
 import type { Actor } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
+import { capitalise } from "../messages/capitalise.js";
 import { recordSaved, sentForApproval } from "../messages/confirmations.js";
 import { conditionsForm, DECISION_FORMS, DECISION_INPUTS, declineForm } from "../messages/decision-forms.js";
+import { DETAILS_FIELDS, formToDetails, MY_DETAILS_FORM_ID, myDetailsForm } from "../messages/my-details-form.js";
 import { RECORD_FORM_ID, recordForm, toRecordFormErrors } from "../messages/record-form.js";
 import { formToRequest, REQUEST_FORM_ID, requestForm, toFormErrors } from "../messages/request-form.js";
 import { visitLabel } from "../messages/visit-details.js";
@@ -96,6 +99,20 @@ const FORMS: Record<string, FormHandler> = {
     if (!sub.metadata) return expired;
     return standDown(ctx, actor, visitOf(sub), sub.values[DECISION_INPUTS.how] ?? "", sub.values[DECISION_INPUTS.note]);
   },
+  [MY_DETAILS_FORM_ID]: async (ctx, actor, sub) => {
+    const parsed = staffDetailsSchema.safeParse(formToDetails(sub.values));
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues)
+        errors[DETAILS_FIELDS[issue.path.join(".")] ?? "mobile"] ??= capitalise(issue.message);
+      return { kind: "form", form: myDetailsForm(null), errors, values: sub.values };
+    }
+    await ctx.store.saveStaffDetails(actor.staffId, parsed.data);
+    const car = parsed.data.vehicle;
+    return done(
+      `Saved. Your request forms now start with ${parsed.data.mobile}${car ? ` and the ${car.colour} ${car.make} ${car.registration}` : ", and no car"}.`,
+    );
+  },
   [RECORD_FORM_ID]: async (ctx, actor, sub) => {
     if (!sub.metadata) return expired;
     const outcome = await submitRecord(ctx, actor, visitOf(sub), sub.values, sub.onceKey ? { onceKey: sub.onceKey } : {});
@@ -121,3 +138,6 @@ export function withCodeWordNote(result: InteractionResult): InteractionResult {
   if (result.kind !== "form" || !result.errors || !result.values?.code_word || result.errors.code_word) return result;
   return { ...result, errors: { ...result.errors, code_word: "Type your code word again: it is never kept on the form." } };
 }
+
+/** Every form homevisit opens, by id (Slack callback_id, Teams verb): part of the outside contract. */
+export const FORM_IDS: readonly string[] = Object.keys(FORMS);

@@ -1,4 +1,5 @@
 import type { Visit } from "../../domain/visit.js";
+import { capitalise } from "./capitalise.js";
 import type { NeutralMessage } from "./neutral-message.js";
 import { fullDetails, visitLabel, when } from "./visit-details.js";
 
@@ -69,8 +70,4 @@ export function decisionLine(visit: Visit): string {
     if (list.length) parts.push(`Conditions: ${list.join("; ")}`);
   }
   return parts.join("\n");
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

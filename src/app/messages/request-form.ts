@@ -2,12 +2,21 @@ import type { FieldError } from "../../domain/domain-error.js";
 import type { Policy } from "../../domain/policy.js";
 import { type Directory, findStaff } from "../../domain/school-directory.js";
 import type { VisitRequestInput } from "../../domain/visit-request.js";
+import { capitalise } from "./capitalise.js";
 import type { FormField, NeutralForm } from "./neutral-message.js";
 
 export const REQUEST_FORM_ID = "visit_submit";
 
-/** The request form, with options from the school's policy and directory. */
-export function requestForm(policy: Policy, directory: Directory, requesterId: string): NeutralForm {
+/**
+ * The request form, with options from the school's policy and directory. `prefill` gives fields
+ * their starting values: the person's own details, or a request sent back for changes.
+ */
+export function requestForm(
+  policy: Policy,
+  directory: Directory,
+  requesterId: string,
+  prefill: Readonly<Record<string, string>> = {},
+): NeutralForm {
   const me = findStaff(directory, requesterId);
   const staffOptions = directory.staff.filter((p) => p.id !== requesterId).map((p) => ({ value: p.id, label: p.name }));
   const pairing = {
@@ -27,8 +36,13 @@ export function requestForm(policy: Policy, directory: Directory, requesterId: s
       options: policy.purposes.map((p) => ({ value: p.id, label: p.label })),
     },
     { id: "planned_start", label: "Planned start", kind: "datetime", required: true },
-    { id: "duration", label: "Expected length (minutes)", kind: "number", required: true, initial: "45" },
-    { id: "expected_return", label: "Expected back at school", kind: "datetime", required: true },
+    {
+      id: "duration",
+      label: "How long, door to door (minutes)",
+      kind: "number",
+      hint: "Or give the time you will be back instead, below.",
+    },
+    { id: "expected_return", label: "Or: back at school by", kind: "datetime" },
     {
       id: "lead_mobile",
       label: "Your mobile",
@@ -84,7 +98,8 @@ export function requestForm(policy: Policy, directory: Directory, requesterId: s
       hint: "Typed in the visit thread it raises a silent alarm. Stored only as a hash: remember it.",
     },
   );
-  return { id: REQUEST_FORM_ID, title: "Request a home visit", submitLabel: "Send for approval", fields };
+  const filled = fields.map((field) => (prefill[field.id] === undefined ? field : { ...field, initial: prefill[field.id] }));
+  return { id: REQUEST_FORM_ID, title: "Request a home visit", submitLabel: "Send for approval", fields: filled };
 }
 
 /** Form values (all strings) into the domain's request input, filling mobiles from the directory. */
@@ -160,8 +175,4 @@ export function toFormErrors(errors: readonly FieldError[]): Record<string, stri
     out[field] ??= capitalise(message);
   }
   return out;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

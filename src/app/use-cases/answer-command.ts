@@ -1,6 +1,7 @@
-import { type ChannelRole, channelRoles, type Platform } from "../../domain/school-directory.js";
+import { type ChannelRole, channelRoles, findStaff, type Platform } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
 import { errorText } from "../messages/error-text.js";
+import { myDetailsForm, requestPrefill } from "../messages/my-details-form.js";
 import type { NeutralForm, NeutralMessage } from "../messages/neutral-message.js";
 import { requestForm } from "../messages/request-form.js";
 import type { AppContext, MessageRef } from "../ports.js";
@@ -13,6 +14,7 @@ import { viewRecord } from "./view-record.js";
 const SHARED_HELP = [
   "homevisit — request a home visit (opens the form)",
   "homevisit status — your open visits and what is due next",
+  "homevisit me — your mobile and car, which your request forms start from",
   "homevisit list — all open and upcoming visits (approvers and the office)",
   "homevisit cancel HV-XXXXX reason — cancel a visit (say why)",
   "homevisit record HV-XXXXX — read a completed Home Visit Form (the pair, approvers, DSL)",
@@ -38,12 +40,11 @@ export function commandHelp(platform: Platform): string {
 }
 
 /** The first words of the commands, so a direct message "status" is a command, not a reply. */
-export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up"]);
+export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up", "me"]);
 
 export type CommandAnswer =
-  | { kind: "open_request_form"; form: NeutralForm }
-  | { kind: "text"; text: string }
-  | { kind: "message"; message: NeutralMessage };
+  /** A form to open privately (the request form, `me`): a Slack modal, a Teams card, the console's form. */
+  { kind: "open_form"; form: NeutralForm } | { kind: "text"; text: string } | { kind: "message"; message: NeutralMessage };
 
 export interface CommandOptions {
   /** The channel the command was typed in (not a direct message), for `setup`. */
@@ -63,7 +64,20 @@ export async function answerCommand(
     case "":
     case "new":
     case "request":
-      return { kind: "open_request_form", form: requestForm(ctx.policy, ctx.directory, actor.staffId) };
+      return {
+        kind: "open_form",
+        form: requestForm(
+          ctx.policy,
+          ctx.directory,
+          actor.staffId,
+          requestPrefill(await ctx.store.getStaffDetails(actor.staffId)),
+        ),
+      };
+    case "me":
+      return {
+        kind: "open_form",
+        form: myDetailsForm(await ctx.store.getStaffDetails(actor.staffId), findStaff(ctx.directory, actor.staffId)?.mobile),
+      };
     case "help":
     case "?":
       return say(commandHelp(actor.platform));

@@ -80,6 +80,8 @@ export async function requestVisit(
       detail: { warnings: warnings.map((w) => w.code), policyVersion: ctx.policy.version },
     });
     await tx.setSafetyTimer(visit.id, nextStep(visit, now, reach(visit.platform)).nextAt);
+    // Their next form starts from this one: the mobile and car they used.
+    await tx.saveStaffDetails(actor.staffId, { mobile: request.lead.mobile, vehicle: request.vehicle });
     await tx.enqueue(
       [
         {

@@ -56,8 +56,8 @@ export interface TeamsHarness extends ChatDriver {
     verb: string,
     data: Record<string, unknown>,
   ): Promise<Posted>;
-  /** `homevisit` in the person's 1:1 chat → the form card the bot sent, and where. */
-  openForm(who?: Person): Promise<{ call: ConnectorCall; messageId: string; conversation: Conversation }>;
+  /** Types `text` (default "homevisit") in the person's 1:1 chat: the form card the bot sent back. */
+  openForm(who?: Person, text?: string): Promise<{ call: ConnectorCall; messageId: string; conversation: Conversation }>;
   /** The post of a visit's approval card in the approvals channel. */
   approvalPost(visitId: string): ConnectorCall;
   /** The root message id of the visit's thread in the visits channel. */
@@ -106,10 +106,10 @@ export async function startTeamsHarness(
     return res;
   };
 
-  const openForm = async (who: Person = PEOPLE.requester) => {
+  const openForm = async (who: Person = PEOPLE.requester, text = "homevisit") => {
     const conversation = personalChat(who);
     const before = stub.calls.length;
-    const res = await say(who, conversation, "homevisit");
+    const res = await say(who, conversation, text);
     if (res.status !== 200) throw new Error(`homevisit answered ${res.status}`);
     const call = stub.calls.slice(before).find((c) => c.conversation === conversation.id && c.card);
     if (!call) throw new Error("the bot sent no form");
