@@ -39,6 +39,8 @@ export interface TickBenchFigures {
   database: "postgres" | "pglite";
   visits: number;
   duePerTick: number;
+  /** Timers each measured tick processed: the newly due, plus the two-minute re-checks of earlier steps. */
+  processedPerTick: number[];
   /** One tick with nothing due (the index lookup only). */
   idleTickMs: number;
   /** The first tick that does work (cold statement caches). */
@@ -84,13 +86,21 @@ export async function runTickBench(): Promise<TickBenchFigures> {
     if (idleProcessed !== 0) throw new Error(`expected an idle tick, processed ${idleProcessed}`);
 
     const tickMs: number[] = [];
+    const processedPerTick: number[] = [];
     for (let tick = 0; tick < MEASURED_TICKS; tick++) {
       fixed.at = new Date(T.getTime() + tick * MINUTE);
       t = performance.now();
       const processed = await runSafetyTick(ctx);
       tickMs.push(performance.now() - t);
-      if (processed !== DUE_PER_TICK)
-        throw new Error(`tick ${tick}: expected ${DUE_PER_TICK} due timers, processed ${processed}`);
+      // Each ladder step also wakes its visit two minutes on, to see that the step's messages went
+      // (and to tell the office if not): from the third tick on, those re-checks are due as well.
+      if (processed < DUE_PER_TICK || processed > 2 * DUE_PER_TICK)
+        throw new Error(`tick ${tick}: expected ${DUE_PER_TICK} to ${2 * DUE_PER_TICK} due timers, processed ${processed}`);
+      processedPerTick.push(processed);
+      // Delivery runs beside the tick in production; here the platform is taken to have answered,
+      // so the ladder does not (rightly) come back at two minutes to report undelivered messages.
+      await target.db.prisma
+        .$executeRaw`UPDATE "Outbox" SET state = 'delivered', "deliveredAt" = ${fixed.at} WHERE state = 'pending'`;
     }
     const [coldTickMs = 0, ...warm] = tickMs;
     const sorted = [...warm].sort((a, b) => a - b);
@@ -120,6 +130,7 @@ export async function runTickBench(): Promise<TickBenchFigures> {
       database: target.db.kind,
       visits: VISITS,
       duePerTick: DUE_PER_TICK,
+      processedPerTick,
       idleTickMs: round(idleTickMs),
       coldTickMs: round(coldTickMs),
       tickMs: tickMs.map((n) => round(n)),
@@ -189,7 +200,7 @@ function printTable(f: TickBenchFigures, wouldAct: number): void {
     [`one tick, ${f.visits} under way, nothing due`, ms(f.idleTickMs), ""],
     [`one tick, ${f.duePerTick} due (1%), first (cold)`, ms(f.coldTickMs), `≤ ${f.targetTickMs} ms`],
     [
-      `one tick, ${f.duePerTick} due (1%), median of ${f.tickMs.length - 1}`,
+      `one tick, ${f.duePerTick} newly due (1%) + re-checks (${f.processedPerTick.join(", ")} processed), median of ${f.tickMs.length - 1}`,
       `${ms(f.medianTickMs)} (worst ${ms(f.worstTickMs)})`,
       `≤ ${f.targetTickMs} ms ${f.worstTickMs <= f.targetTickMs ? "✓" : "✗"}`,
     ],

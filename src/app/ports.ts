@@ -117,7 +117,6 @@ export interface StoreTx {
   claimOnce(key: string, result?: Record<string, unknown>): Promise<OnceClaim>;
   /** Replies in this thread are about this visit (a second thread after a retried post, say). */
   linkThread(platform: Platform, channel: string, threadId: string, visitId: string): Promise<void>;
-  saveStaffDetails(staffId: string, details: StaffDetails): Promise<void>;
 }
 
 export type OnceClaim = { first: true } | { first: false; result: Record<string, unknown> };

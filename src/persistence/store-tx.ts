@@ -4,7 +4,6 @@ import { linkThread } from "./message-links.js";
 import { claimOnce } from "./once-keys.js";
 import { PendingWrites } from "./pending-writes.js";
 import type { Tx } from "./prisma-tx.js";
-import { saveStaffDetails } from "./staff-details.js";
 import { json, toVisitData } from "./visit-mapper.js";
 import { VisitSession } from "./visit-session.js";
 
@@ -70,7 +69,6 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: V
     },
     claimOnce: (key: string, result: Record<string, unknown> = {}): Promise<OnceClaim> => claimOnce(tx, key, result, clock.now()),
     linkThread: (platform, channel, threadId, visitId) => linkThread(tx, platform, channel, threadId, visitId, clock.now()),
-    saveStaffDetails: (staffId, details) => saveStaffDetails(tx, staffId, details, clock.now()),
     insertRecord: async (record: RecordRow) => {
       await tx.visitRecord.create({ data: { ...record, form: json(record.form) } });
       await tx.visit.update({

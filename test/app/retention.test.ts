@@ -128,6 +128,8 @@ describe("retention", () => {
     expect(anonymised.sort()).toEqual([ran.id, declined.id, cancelled.id].sort());
 
     const after = await everyRowAsText();
+    // A member of staff's own current mobile and car (homevisit me): theirs to change, not a visit's.
+    delete after.StaffDetails;
     for (const [table, text] of Object.entries(after))
       for (const [what, secret] of Object.entries(SECRETS))
         expect(text.toLowerCase(), `${table} still holds the ${what}`).not.toContain(secret.toLowerCase());

@@ -2,13 +2,13 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { identify } from "../../app/interactions/identify.js";
 import { pressButton } from "../../app/interactions/press-button.js";
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
-import { errorText } from "../../app/messages/error-text.js";
+import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import { VISIT_ACTIONS } from "../../app/messages/visit-messages.js";
 import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
-import { escapeMrkdwn, SOMETHING_WRONG } from "./slack-text.js";
+import { escapeMrkdwn } from "./slack-text.js";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 

@@ -1,9 +1,9 @@
 import type { App, RespondArguments } from "@slack/bolt";
 import { identify } from "../../app/interactions/identify.js";
-import { errorText } from "../../app/messages/error-text.js";
+import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import type { AppContext } from "../../app/ports.js";
-import { answerCommand, type CommandAnswer, commandHelp } from "../../app/use-cases/answer-command.js";
+import { answerCommand, type CommandAnswer, commandHelp, opensForm } from "../../app/use-cases/answer-command.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
@@ -25,6 +25,20 @@ export function registerCommand(app: App, ctx: AppContext): void {
     const actor = identify(ctx, "slack", command.user_id);
     if (actor instanceof DomainError) return void (await ack(ephemeral(errorText(actor))));
 
+    if (opensForm(text)) {
+      // A form answers with views.open, not with the ack: acknowledge first, then build it (it
+      // reads the person's details) within the trigger's 3 s.
+      await ack();
+      await afterWaitingRequests();
+      const answer = await answerCommand(ctx, actor, text).catch((error: unknown): CommandAnswer => {
+        ctx.log.error("slack: /homevisit failed", { error: String(error) });
+        return { kind: "text", text: SOMETHING_WRONG };
+      });
+      if (answer.kind === "open_form") await openForm(ctx, answer.form, command.trigger_id, client, respond);
+      else await respond(ephemeralAnswer(answer));
+      return;
+    }
+
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), ANSWER_WITHIN_MS);
@@ -34,7 +48,7 @@ export function registerCommand(app: App, ctx: AppContext): void {
     const answer = answerCommand(ctx, actor, text, inChannel ? { channel: { channel: command.channel_id } } : {}).catch(
       (error: unknown): CommandAnswer => {
         ctx.log.error("slack: /homevisit failed", { error: String(error) });
-        return { kind: "text", text: "Something went wrong; it has been logged. Please try again." };
+        return { kind: "text", text: SOMETHING_WRONG };
       },
     );
     const first = await Promise.race([answer, late]);

@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { type MessageResult, receiveMessage } from "../../app/interactions/receive-message.js";
+import { NOT_RECORDED } from "../../app/messages/error-text.js";
 import type { AppContext } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
-import { NOT_RECORDED, slashed } from "./slack-answers.js";
+import { slashed } from "./slack-answers.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
 const messageEventSchema = z.looseObject({

@@ -2,11 +2,10 @@ import type { App, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
 import { identify } from "../../app/interactions/identify.js";
 import { FORM_IDS, submitForm } from "../../app/interactions/submit-form.js";
-import { errorText } from "../../app/messages/error-text.js";
+import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { errorsForView, inputBlockIds, noticeView, readViewValues, renderForm } from "./modal-view.js";
-import { SOMETHING_WRONG } from "./slack-text.js";
 
 /** A modal's private_metadata: the visit id (older modals carried it as JSON). */
 const metadataSchema = z.union([z.object({ visitId: z.string().min(1) }).transform((m) => m.visitId), z.string()]);

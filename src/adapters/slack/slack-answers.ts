@@ -23,4 +23,3 @@ export function slashed(text: string): string {
 }
 
 /** What a person sees when something failed on our side: never silence, never a false success. */
-export const NOT_RECORDED = "Sorry, homevisit could not record that just now. Please send it again, or phone the school office.";

@@ -53,4 +53,3 @@ export function mention(userId: string): string {
 }
 
 /** What a person sees when something failed on our side: never silence, never a false success. */
-export const SOMETHING_WRONG = "Sorry, that did not go through (it has been logged). Please try again in a moment.";

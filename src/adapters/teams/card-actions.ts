@@ -5,12 +5,13 @@ import type { InteractionResult } from "../../app/interactions/results.js";
 import { FORM_IDS, submitForm, withCodeWordNote } from "../../app/interactions/submit-form.js";
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
 import { DECISION_FORMS } from "../../app/messages/decision-forms.js";
-import { errorText } from "../../app/messages/error-text.js";
+import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import { RECORD_FORM_ID } from "../../app/messages/record-form.js";
 import { REQUEST_FORM_ID } from "../../app/messages/request-form.js";
 import { VISIT_ACTIONS } from "../../app/messages/visit-messages.js";
 import { DomainError } from "../../domain/domain-error.js";
-import { type AdaptiveCard, formCard, messageCard } from "./adaptive-card.js";
+import { type AdaptiveCard, messageCard } from "./adaptive-card.js";
+import { formCard } from "./form-card.js";
 import { carried, readCardValues } from "./form-values.js";
 import { cardActionSchema, type InboundActivity } from "./inbound.js";
 import type { TeamsContext } from "./teams-context.js";
@@ -61,7 +62,7 @@ export async function onCardAction(t: TeamsContext, activity: InboundActivity): 
     return respond(withCodeWordNote(result), data, timezone);
   } catch (error) {
     t.ctx.log.error("teams: card action failed", { verb, error: String(error) });
-    return errorResponse("Something went wrong; it has been logged. Please try again.", "internal", 500);
+    return errorResponse(SOMETHING_WRONG, "internal", 500);
   }
 }
 

@@ -1,7 +1,8 @@
 import { type MessagePlace, receiveMessage } from "../../app/interactions/receive-message.js";
 import { commandHelp } from "../../app/use-cases/answer-command.js";
-import { formCard, messageCard, textCard } from "./adaptive-card.js";
+import { messageCard, textCard } from "./adaptive-card.js";
 import { cardMessage } from "./connector.js";
+import { formCard } from "./form-card.js";
 import {
   baseConversationId,
   type InboundActivity,

@@ -1,6 +1,7 @@
 import { PUBLIC } from "@microsoft/teams.api";
 import { App } from "@microsoft/teams.apps";
 import type { ILogger } from "@microsoft/teams.common";
+import { NOT_RECORDED } from "../../app/messages/error-text.js";
 import type { AdapterFactory, Logger } from "../../app/ports.js";
 import type { CredentialStatus } from "../../http/readiness.js";
 import { TeamsBindings } from "./bindings.js";
@@ -11,8 +12,6 @@ import { onConversationUpdate, onMessage } from "./message-handler.js";
 import { RoutesBridge } from "./routes-bridge.js";
 import { reply, type TeamsContext } from "./teams-context.js";
 import { createTeamsDelivery } from "./teams-delivery.js";
-
-const NOT_RECORDED = "Sorry, homevisit could not record that just now. Please send it again, or phone the school office.";
 
 /** Outbound connector calls give up after this; the outbox retries them. */
 const CONNECTOR_TIMEOUT_MS = 15_000;

@@ -14,3 +14,9 @@ export function errorText(error: DomainError): string {
   const extra = advice[error.code];
   return extra ? `${error.message} ${extra}` : error.message;
 }
+
+/** A message homevisit could not store (the database did not answer): said at once, so they send it again. */
+export const NOT_RECORDED = "Sorry, homevisit could not record that just now. Please send it again, or phone the school office.";
+
+/** Anything else that failed unexpectedly; the details are in the log, never shown. */
+export const SOMETHING_WRONG = "Sorry, that did not go through (it has been logged). Please try again in a moment.";

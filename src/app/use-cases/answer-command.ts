@@ -42,6 +42,13 @@ export function commandHelp(platform: Platform): string {
 /** The first words of the commands, so a direct message "status" is a command, not a reply. */
 export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up", "me"]);
 
+const FORM_COMMANDS = new Set(["", "new", "request", "me"]);
+
+/** Whether the command opens a form (the request form, `me`), so a platform can acknowledge first. */
+export function opensForm(text: string): boolean {
+  return FORM_COMMANDS.has((text.trim().split(/\s+/)[0] ?? "").toLowerCase());
+}
+
 export type CommandAnswer =
   /** A form to open privately (the request form, `me`): a Slack modal, a Teams card, the console's form. */
   { kind: "open_form"; form: NeutralForm } | { kind: "text"; text: string } | { kind: "message"; message: NeutralMessage };

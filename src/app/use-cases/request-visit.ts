@@ -80,8 +80,6 @@ export async function requestVisit(
       detail: { warnings: warnings.map((w) => w.code), policyVersion: ctx.policy.version },
     });
     await tx.setSafetyTimer(visit.id, nextStep(visit, now, reach(visit.platform)).nextAt);
-    // Their next form starts from this one: the mobile and car they used.
-    await tx.saveStaffDetails(actor.staffId, { mobile: request.lead.mobile, vehicle: request.vehicle });
     await tx.enqueue(
       [
         {
@@ -112,6 +110,12 @@ export async function requestVisit(
     if (first) return { ok: true, visit: first, duplicate: true };
   }
   ctx.kick();
+  // Their next form starts from this one: the mobile and car they used. Outside the visit's
+  // transaction, so someone sending several requests at once never waits on their own row, and a
+  // failure here never loses the visit.
+  await ctx.store
+    .saveStaffDetails(actor.staffId, { mobile: request.lead.mobile, vehicle: request.vehicle })
+    .catch((error: unknown) => ctx.log.warn("could not keep the requester's details for their next form", { err: error }));
   return { ok: true, visit };
 }
 

@@ -41,7 +41,7 @@ describe("the request form card", () => {
     expect(json(card)).toContain(`"value":"${PUPIL.address}"`);
     expect(json(card)).toContain(`"value":"12345"`);
     expect(json(card)).toContain(
-      `"id":"expected_return_time","label":"time","isRequired":true,"errorMessage":"Expected back at school: choose a time","value":"11:30"`,
+      `"id":"expected_return_time","label":"time","isRequired":false,"errorMessage":"Or: back at school by: choose a time","value":"11:30"`,
     );
     expect(json(card)).not.toContain(CODE_WORD);
     expect((await h.app.ctx.store.listVisits({})).length).toBe(before);

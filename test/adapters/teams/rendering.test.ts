@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cardText, formCard, markdown, messageCard } from "../../../src/adapters/teams/adaptive-card.js";
+import { messageCard } from "../../../src/adapters/teams/adaptive-card.js";
+import { cardText, markdown } from "../../../src/adapters/teams/card-text.js";
+import { formCard } from "../../../src/adapters/teams/form-card.js";
 import { readCardValues } from "../../../src/adapters/teams/form-values.js";
 import { plainText, threadRootId } from "../../../src/adapters/teams/inbound.js";
 import { requestForm } from "../../../src/app/messages/request-form.js";

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
+import { cardText } from "../../../../src/adapters/teams/card-text.js";
 
 /** One call the bot made to the Bot Connector. */
 export interface ConnectorCall {

@@ -1,4 +1,4 @@
-import { cardText } from "../../../../src/adapters/teams/adaptive-card.js";
+import { cardText } from "../../../../src/adapters/teams/card-text.js";
 import { createTeamsAdapter } from "../../../../src/adapters/teams/teams-adapter.js";
 import { instantToSchoolTime } from "../../../../src/domain/school-wall-clock.js";
 import { startTestApp, type TestApp } from "../../../support/test-app.js";
