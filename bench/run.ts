@@ -2,6 +2,7 @@
  * `npm run bench`: prints the figures the issues set targets for. Uses PostgreSQL when
  * TEST_DATABASE_URL or DATABASE_URL is set (or one answers on 127.0.0.1:5432), PGlite otherwise.
  */
+import { printCodeMeasures } from "../scripts/measure-code.js";
 import setup from "../test/support/global-setup.js";
 import { runDuplicateBench } from "./duplicates.js";
 import { measureShutdown } from "./measure-shutdown.js";
@@ -23,4 +24,8 @@ console.log("\n# Delivery with two instances (target: 0 duplicate messages with 
 await runDuplicateBench();
 console.log("\n# Shutdown (target: exit 0 within SHUTDOWN_SECONDS = 10 whatever Slack does)");
 await measureShutdown();
+console.log(
+  "\n# Code size (targets: no file in src/ over 300 lines, each adapter under 12% of src/, no repeated block of 6+ lines)",
+);
+printCodeMeasures();
 process.exit(0);
