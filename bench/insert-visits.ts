@@ -7,30 +7,18 @@ import { nextStep } from "../src/domain/safety/safety-engine.js";
 import type { Visit } from "../src/domain/visit.js";
 import type { Database } from "../src/persistence/open-database.js";
 import { toVisitData } from "../src/persistence/visit-mapper.js";
+import { SAVED_VISIT_COLUMNS, type SavedColumn } from "../src/persistence/visit-writes.js";
 
-/** Every column the INSERT fills, with its type in the recordset; the statement is built from it. */
-export const INSERTED_VISIT_COLUMNS = [
+/**
+ * Every column the INSERT fills: those a save writes, and those set once when a visit is made. The
+ * statement is built from this list.
+ */
+export const INSERTED_VISIT_COLUMNS: readonly { column: string; type: SavedColumn["type"] }[] = [
   { column: "id", type: "text" },
-  { column: "status", type: "text" },
-  { column: "version", type: "int" },
-  { column: "platform", type: "text" },
-  { column: "requesterId", type: "text" },
-  { column: "leadStaffId", type: "text" },
-  { column: "secondStaffId", type: "text" },
-  { column: "pupilInitials", type: "text" },
-  { column: "plannedStart", type: "timestamptz" },
-  { column: "expectedReturn", type: "timestamptz" },
-  { column: "request", type: "jsonb" },
-  { column: "codeWordHash", type: "text" },
-  { column: "warnings", type: "jsonb" },
-  { column: "policyVersion", type: "text" },
-  { column: "policySnapshot", type: "jsonb" },
-  { column: "decision", type: "jsonb" },
-  { column: "progress", type: "jsonb" },
+  ...SAVED_VISIT_COLUMNS.map(({ column, type }) => ({ column, type })),
   { column: "messageRefs", type: "jsonb" },
   { column: "createdAt", type: "timestamptz" },
-  { column: "updatedAt", type: "timestamptz" },
-] as const;
+];
 
 const names = INSERTED_VISIT_COLUMNS.map(({ column }) => `"${column}"`).join(", ");
 const fields = INSERTED_VISIT_COLUMNS.map(({ column, type }) => `"${column}" ${type}`).join(", ");

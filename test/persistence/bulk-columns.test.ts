@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INSERT_VISITS_SQL, INSERTED_VISIT_COLUMNS } from "../../bench/insert-visits.js";
 import { loadPolicyFile } from "../../src/config/load-school.js";
 import type { Visit } from "../../src/domain/visit.js";
-import { parseVisitRequest } from "../../src/domain/visit-request.js";
 import { SAVED_VISIT_COLUMNS, UPDATE_VISITS_SQL } from "../../src/persistence/visit-writes.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { demoRequestInput } from "../support/visit-fixtures.js";
+import { demoVisit } from "../support/visit-fixtures.js";
 
 /**
  * The Visit columns a save deliberately does not write, and why. A new column is in neither list,
@@ -68,7 +67,7 @@ describe("the bulk visit save (UPDATE … FROM jsonb_to_recordset in src/persist
   });
 
   it("changes each of those columns when the visit changes (none is listed but left unfilled)", async () => {
-    const before = newVisit("HV-BULK2");
+    const before = demoVisit("HV-BULK2", { codeWordHash: "scrypt2$1$before", policy });
     await db.store.inTransaction((tx) => tx.insertVisit(before));
     const read = await db.store.getVisit(before.id);
     if (!read) throw new Error("not saved");
@@ -86,7 +85,7 @@ describe("the bulk visit save (UPDATE … FROM jsonb_to_recordset in src/persist
 
 describe("the benchmark's bulk visit INSERT (bench/insert-visits.ts)", () => {
   it("fills every column of the Visit table but those a visit under way does not have yet", () => {
-    const inserted = INSERTED_VISIT_COLUMNS.map(({ column }) => column as string);
+    const inserted = INSERTED_VISIT_COLUMNS.map(({ column }) => column);
     const missing = [...columns.keys()].filter((column) => !inserted.includes(column) && !(column in NOT_INSERTED));
     expect(missing, "columns neither inserted nor listed in NOT_INSERTED").toEqual([]);
     expect(Object.keys(NOT_INSERTED).filter((column) => !columns.has(column) || inserted.includes(column))).toEqual([]);
@@ -98,29 +97,6 @@ describe("the benchmark's bulk visit INSERT (bench/insert-visits.ts)", () => {
 });
 
 const policy = loadPolicyFile("policies/default.yaml");
-
-function newVisit(id: string): Visit {
-  const parsed = parseVisitRequest(demoRequestInput());
-  if (!parsed.ok) throw new Error("fixture");
-  const { codeWord: _codeWord, ...request } = parsed.value;
-  return {
-    id,
-    status: "requested",
-    version: 0,
-    platform: "console",
-    requesterId: "e.walsh",
-    request,
-    codeWordHash: "scrypt2$1$before",
-    warnings: [{ code: "lone-visit", text: "Lone visit" }],
-    policy,
-    policyVersion: policy.version,
-    decision: null,
-    progress: { expectedReturn: request.expectedReturn.toISOString() },
-    messageRefs: {},
-    createdAt: new Date("2026-11-24T10:00:00.000Z"),
-    hasRecord: false,
-  };
-}
 
 /** The same visit with a new value in every column a save writes. */
 function everythingChanged(visit: Visit): Visit {
