@@ -2,6 +2,7 @@
  * `npm run bench`: prints the figures the issues set targets for. Uses PostgreSQL when
  * TEST_DATABASE_URL or DATABASE_URL is set (or one answers on 127.0.0.1:5432), PGlite otherwise.
  */
+import { printCodeMeasures } from "../scripts/measure-code.js";
 import setup from "../test/support/global-setup.js";
 import { runDuplicateBench } from "./duplicates.js";
 import { measureShutdown } from "./measure-shutdown.js";
@@ -9,6 +10,11 @@ import { runSlackAckBench } from "./slack-ack.js";
 import { runTickBench } from "./tick.js";
 
 await setup();
+// First: it takes a second and needs no database, so it is printed even if a later bench fails.
+console.log(
+  "\n# Code size (targets: no file in src/ over 300 lines, each adapter under 12% of src/, no repeated block of 6+ lines)",
+);
+printCodeMeasures();
 console.log("\n# Safety tick (target: one tick over 5,000 active visits ≤ 200 ms; escalation ≤ 10 s late)");
 await runTickBench();
 console.log("\n# Slack acknowledgement latency at 50 concurrent requests (target p99 ≤ 100 ms on PostgreSQL)");

@@ -24,9 +24,9 @@ import { activeStatuses } from "../src/domain/visit-lifecycle.js";
 import { parseVisitRequest } from "../src/domain/visit-request.js";
 import { type Database, openDatabase } from "../src/persistence/open-database.js";
 import { createPrismaStore } from "../src/persistence/prisma-store.js";
-import { toVisitData } from "../src/persistence/visit-mapper.js";
 import { type AdapterFactory, startApp } from "../src/start-app.js";
 import { createScratchPostgres } from "../test/support/test-database.js";
+import { insertVisits } from "./insert-visits.js";
 
 const VISITS = 5_000;
 /** 1% of the visits fall due in each measured tick. */
@@ -269,52 +269,6 @@ function underWay(id: string, policy: ReturnType<typeof loadPolicyFile>, missedA
     createdAt: left,
     hasRecord: false,
   };
-}
-
-/** Bulk insert (visits and their safety timers) in a few statements, far faster than one create per row. */
-async function insertVisits(db: Database, visits: readonly Visit[]): Promise<void> {
-  const reach = () => true;
-  for (let i = 0; i < visits.length; i += 500) {
-    const batch = visits.slice(i, i + 500);
-    const now = new Date().toISOString();
-    const rows = batch.map((visit) => ({
-      id: visit.id,
-      version: visit.version,
-      ...toVisitData(visit),
-      messageRefs: visit.messageRefs,
-      createdAt: visit.createdAt,
-      updatedAt: now,
-    }));
-    const timers = batch.map((visit) => ({
-      id: `${visit.id}:safety`,
-      visitId: visit.id,
-      dueAt: nextStep(visit, visit.createdAt, reach).nextAt,
-    }));
-    await db.prisma.$transaction([
-      db.prisma.$executeRawUnsafe(
-        `INSERT INTO "Visit" (id, status, version, platform, "requesterId", "leadStaffId", "secondStaffId", "pupilInitials",
-           "plannedStart", "expectedReturn", request, "codeWordHash", warnings, "policyVersion", "policySnapshot", decision,
-           progress, "messageRefs", "createdAt", "updatedAt")
-         SELECT id, status, version, platform, "requesterId", "leadStaffId", "secondStaffId", "pupilInitials",
-           "plannedStart", "expectedReturn", request, "codeWordHash", warnings, "policyVersion", "policySnapshot", decision,
-           progress, "messageRefs", "createdAt", "updatedAt"
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, version int, platform text, "requesterId" text,
-           "leadStaffId" text, "secondStaffId" text, "pupilInitials" text, "plannedStart" timestamptz,
-           "expectedReturn" timestamptz, request jsonb, "codeWordHash" text, warnings jsonb, "policyVersion" text,
-           "policySnapshot" jsonb, decision jsonb, progress jsonb, "messageRefs" jsonb, "createdAt" timestamptz,
-           "updatedAt" timestamptz)`,
-        JSON.stringify(rows),
-      ),
-      db.prisma.$executeRawUnsafe(
-        `INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state, "createdAt")
-         SELECT id, "visitId", 'safety', "dueAt", 'pending', "dueAt"
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "visitId" text, "dueAt" timestamptz)`,
-        JSON.stringify(timers),
-      ),
-    ]);
-  }
-  await db.prisma.$executeRawUnsafe(`ANALYZE "Visit"; `).catch(() => {});
-  await db.prisma.$executeRawUnsafe(`ANALYZE "Timer"`).catch(() => {});
 }
 
 /** A chat platform that accepts everything instantly, so deliveries never hold the ladder. */

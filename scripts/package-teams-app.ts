@@ -8,7 +8,7 @@
  *                        falls back to CLIENT_ID
  *   --icons              (re)draws color.png (192×192) and outline.png (32×32) first
  *
- * The manifest is validated against the v1.29 schema (shared/schemas) when that file is present.
+ * The manifest is validated against the v1.29 schema vendored in manifests/schemas.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -17,6 +17,8 @@ import { crc32, deflateSync } from "node:zlib";
 import { zipSync } from "fflate";
 
 export const TEAMS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../manifests/teams");
+/** The official schema, kept in the repository (manifests/schemas/README.md says where from). */
+export const TEAMS_SCHEMA = resolve(TEAMS_DIR, "../schemas/teams-manifest-v1.29.schema.json");
 export const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
@@ -134,19 +136,15 @@ export function withIds(manifest: Record<string, unknown>, ids: ManifestIds): Re
   return out;
 }
 
-/** Validates against the Teams manifest schema v1.29 (draft-04) when shared/schemas is at hand. */
-export async function validateManifest(manifest: unknown): Promise<string[] | null> {
-  const schemaFile = ["../shared/schemas", "/work/shared/schemas"]
-    .map((dir) => resolve(TEAMS_DIR, "../..", dir, "teams-manifest-v1.29.schema.json"))
-    .find((path) => existsSync(path));
-  if (!schemaFile) return null;
+/** What is wrong with `manifest` against the Teams manifest schema v1.29 (draft-04); empty when valid. */
+export async function validateManifest(manifest: unknown): Promise<string[]> {
   // Both are CommonJS: under ESM their default export may arrive wrapped once more.
   const unwrap = <T>(mod: { default: unknown }) => ((mod.default as { default?: T }).default ?? mod.default) as T;
   const Ajv = unwrap<new (options: object) => AjvLike>(await import("ajv-draft-04"));
   const addFormats = unwrap<(ajv: AjvLike) => unknown>(await import("ajv-formats"));
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, "utf8")));
+  const validate = ajv.compile(JSON.parse(readFileSync(TEAMS_SCHEMA, "utf8")));
   if (validate(manifest)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`);
 }
@@ -172,25 +170,25 @@ export async function packageTeamsApp(options: PackageOptions = {}) {
   }
   const manifest = withIds(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")), options.ids ?? {});
   const errors = await validateManifest(manifest);
-  if (errors?.length) throw new Error(`manifest.json does not match the Teams schema v1.29:\n${errors.join("\n")}`);
+  if (errors.length) throw new Error(`manifest.json does not match the Teams schema v1.29:\n${errors.join("\n")}`);
   const zip = zipSync({
     "manifest.json": new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
     "color.png": readFileSync(join(dir, "color.png")),
     "outline.png": readFileSync(join(dir, "outline.png")),
   });
   writeFileSync(out, zip);
-  return { out, manifest, validated: errors !== null };
+  return { out, manifest };
 }
 
 async function main(): Promise<void> {
   const env = process.env;
   const ids: ManifestIds = { appId: env.TEAMS_APP_ID || undefined, botId: env.BOT_ID || env.CLIENT_ID || undefined };
-  const { out, manifest, validated } = await packageTeamsApp({ ids, icons: process.argv.includes("--icons") });
+  const { out, manifest } = await packageTeamsApp({ ids, icons: process.argv.includes("--icons") });
   console.log(`Teams app package: ${out}`);
   console.log(`  app id ${manifest.id}${manifest.id === PLACEHOLDER_ID ? " (placeholder: set TEAMS_APP_ID)" : ""}`);
   const botId = (manifest.bots as { botId: string }[] | undefined)?.[0]?.botId;
   console.log(`  bot id ${botId}${botId === PLACEHOLDER_ID ? " (placeholder: set BOT_ID or CLIENT_ID)" : ""}`);
-  console.log(`  ${validated ? "valid against the Teams manifest schema v1.29" : "schema not found: not validated"}`);
+  console.log("  valid against the Teams manifest schema v1.29");
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

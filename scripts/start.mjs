@@ -4,10 +4,10 @@
 // supervisor or from Ctrl-C reaches the process that does the work.
 //
 //   node scripts/start.mjs [entry]   entry: src/main (default) or scripts/export-records
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildDist } from "./build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // The entry is taken off argv, so the compiled script sees only its own arguments (--from …).
@@ -45,12 +45,11 @@ if (stale) {
     if (!existsSync(compiled)) process.exit(1);
   } else {
     process.stdout.write("homevisit: building dist/ (npm run build)…\n");
-    const built = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
-    if (built.status !== 0) {
+    const status = buildDist(root);
+    if (status !== 0) {
       process.stderr.write("homevisit: the build failed (see above); nothing was started.\n");
-      process.exit(built.status ?? 1);
+      process.exit(status);
     }
-    writeFileSync(stamp, `${new Date().toISOString()}\n`);
   }
 }
 await import(pathToFileURL(compiled).href);

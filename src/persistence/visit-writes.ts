@@ -38,6 +38,59 @@ export function visitWrite(visit: Visit, expectedVersion: number, before?: Recor
   return { visit, expectedVersion, newVersion: visit.version + 1, unchanged, large };
 }
 
+/** One column a visit save writes, with its type in the statement's recordset. */
+export interface SavedColumn {
+  column: string;
+  type: "text" | "int" | "jsonb" | "timestamptz";
+  /** The recordset field it comes from, when not named as the column. */
+  from?: string;
+  /** A null in the write means "keep what the row has" (large columns left out, `decision` not yet made). */
+  keepWhenNull?: boolean;
+}
+
+/**
+ * Every column a visit save writes, in the order of the UPDATE below; the statement is built from
+ * this list, and test/persistence/bulk-columns.test.ts checks it against the Visit table.
+ */
+export const SAVED_VISIT_COLUMNS: readonly SavedColumn[] = [
+  { column: "status", type: "text" },
+  { column: "version", type: "int", from: "newVersion" },
+  { column: "platform", type: "text" },
+  { column: "requesterId", type: "text" },
+  { column: "leadStaffId", type: "text" },
+  { column: "secondStaffId", type: "text" },
+  { column: "pupilInitials", type: "text" },
+  { column: "plannedStart", type: "timestamptz" },
+  { column: "expectedReturn", type: "timestamptz" },
+  { column: "request", type: "jsonb", keepWhenNull: true },
+  { column: "codeWordHash", type: "text" },
+  { column: "warnings", type: "jsonb", keepWhenNull: true },
+  { column: "policyVersion", type: "text" },
+  { column: "policySnapshot", type: "jsonb", keepWhenNull: true },
+  { column: "decision", type: "jsonb", keepWhenNull: true },
+  { column: "progress", type: "jsonb" },
+  { column: "updatedAt", type: "timestamptz" },
+];
+
+const quoted = (name: string) => `"${name}"`;
+
+/** The compare-and-set UPDATE over a JSON array of rows, built once from SAVED_VISIT_COLUMNS. */
+export const UPDATE_VISITS_SQL = (() => {
+  const assignments = SAVED_VISIT_COLUMNS.map(({ column, from, keepWhenNull }) => {
+    const value = `x.${quoted(from ?? column)}`;
+    return `${quoted(column)} = ${keepWhenNull ? `COALESCE(${value}, v.${quoted(column)})` : value}`;
+  });
+  const fields = [
+    "id text",
+    "version int",
+    ...SAVED_VISIT_COLUMNS.map(({ column, from, type }) => `${quoted(from ?? column)} ${type}`),
+  ];
+  return `UPDATE "Visit" AS v SET ${assignments.join(", ")}
+     FROM jsonb_to_recordset($1::jsonb) AS x(${fields.join(", ")})
+     WHERE v.id = x.id AND v.version = x.version
+     RETURNING v.id`;
+})();
+
 /**
  * Saves visits in one statement, each only if its version is still `expectedVersion`; returns how
  * many were saved. `decision` null and the unchanged large columns keep what the row has.
@@ -49,21 +102,6 @@ export async function updateVisits(client: Client, writes: readonly VisitWrite[]
     for (const column of write.unchanged) columns[column] = null;
     return { ...columns, id: write.visit.id, version: write.expectedVersion, newVersion: write.newVersion, updatedAt };
   });
-  const saved = await client.$queryRawUnsafe<{ id: string }[]>(
-    `UPDATE "Visit" AS v SET
-       status = x.status, version = x."newVersion", platform = x.platform, "requesterId" = x."requesterId",
-       "leadStaffId" = x."leadStaffId", "secondStaffId" = x."secondStaffId", "pupilInitials" = x."pupilInitials",
-       "plannedStart" = x."plannedStart", "expectedReturn" = x."expectedReturn", request = COALESCE(x.request, v.request),
-       "codeWordHash" = x."codeWordHash", warnings = COALESCE(x.warnings, v.warnings), "policyVersion" = x."policyVersion",
-       "policySnapshot" = COALESCE(x."policySnapshot", v."policySnapshot"), decision = COALESCE(x.decision, v.decision),
-       progress = x.progress, "updatedAt" = x."updatedAt"
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, version int, "newVersion" int, status text, platform text,
-       "requesterId" text, "leadStaffId" text, "secondStaffId" text, "pupilInitials" text, "plannedStart" timestamptz,
-       "expectedReturn" timestamptz, request jsonb, "codeWordHash" text, warnings jsonb, "policyVersion" text,
-       "policySnapshot" jsonb, decision jsonb, progress jsonb, "updatedAt" timestamptz)
-     WHERE v.id = x.id AND v.version = x.version
-     RETURNING v.id`,
-    JSON.stringify(rows),
-  );
+  const saved = await client.$queryRawUnsafe<{ id: string }[]>(UPDATE_VISITS_SQL, JSON.stringify(rows));
   return saved.length;
 }

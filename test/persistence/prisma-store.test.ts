@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../src/app/ports.js";
 import { loadPolicyFile } from "../../src/config/load-school.js";
 import { hashCodeWord } from "../../src/domain/code-word.js";
-import type { Visit } from "../../src/domain/visit.js";
-import { parseVisitRequest } from "../../src/domain/visit-request.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { demoRequestInput } from "../support/visit-fixtures.js";
+import { demoVisit } from "../support/visit-fixtures.js";
 
 const policy = loadPolicyFile("policies/default.yaml");
 let db: TestDatabase;
@@ -21,28 +19,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-function newVisit(id: string): Visit {
-  const parsed = parseVisitRequest(demoRequestInput());
-  if (!parsed.ok) throw new Error("fixture");
-  const { codeWord: _codeWord, ...request } = parsed.value;
-  return {
-    id,
-    status: "requested",
-    version: 0,
-    platform: "console",
-    requesterId: "e.walsh",
-    request,
-    codeWordHash,
-    warnings: [{ code: "lone-visit", text: "Lone visit" }],
-    policy,
-    policyVersion: policy.version,
-    decision: null,
-    progress: { expectedReturn: request.expectedReturn.toISOString() },
-    messageRefs: {},
-    createdAt: new Date("2026-11-24T10:00:00.000Z"),
-    hasRecord: false,
-  };
-}
+const newVisit = (id: string) => demoVisit(id, { codeWordHash, policy });
 
 describe(`the store on ${process.env.TEST_DATABASE_URL || process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {
   it("saves a visit and reads back the same domain object", async () => {

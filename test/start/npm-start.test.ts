@@ -13,6 +13,16 @@ describe("npm start on a fresh machine", () => {
     const url = await app.url;
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: "ok", db: "pglite" });
+    // The console, with the stylesheet and script that the build copied into dist/.
+    expect(await (await fetch(`${url}/`)).text()).toContain("/console/static/console.js");
+    for (const [path, type] of [
+      ["/console/static/console.css", "text/css"],
+      ["/console/static/console.js", "text/javascript"],
+    ]) {
+      const file = await fetch(`${url}${path}`);
+      expect(file.status).toBe(200);
+      expect(file.headers.get("content-type")).toContain(type);
+    }
     expect(app.output()).toMatch(/Slack: off/);
     expect(app.output()).toMatch(/Teams: off/);
     app.child.kill("SIGTERM");

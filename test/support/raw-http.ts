@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { connect } from "node:net";
 
 export interface HeldRequest {
@@ -40,4 +41,16 @@ export function holdRequest(url: string, path: string, headers: Record<string, s
     });
   });
   return { finish: () => socket.write(whole.subarray(whole.length - 1)), answer };
+}
+
+/** A GET that answers its status code; unlike fetch, it sends the Host header it is given. */
+export function rawGet(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

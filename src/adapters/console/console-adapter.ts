@@ -5,6 +5,7 @@ import { type RouteHandler, readBody, sendJson } from "../../http/http-server.js
 import { act, type ConsoleDeps } from "./console-actions.js";
 import { ConsoleInbox } from "./console-inbox.js";
 import { consolePage } from "./console-page.js";
+import { loadConsoleAssets, serveAsset } from "./console-static.js";
 import { consoleState } from "./console-view.js";
 
 /**
@@ -25,6 +26,13 @@ export function shouldServeConsole(config: Pick<Config, "console" | "slack" | "t
 export function loopbackOnly(config: Pick<Config, "consoleRemote">): boolean {
   return !config.consoleRemote;
 }
+
+/**
+ * The page runs only this server's own script and stylesheet (no inline code, so an HTML
+ * injection in a rendered message cannot run), and talks only to this server.
+ */
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -66,6 +74,7 @@ export const createConsoleAdapter: AdapterFactory = async ({ ctx, routes, config
     demo: /(^|[\\/])schools[\\/]demo\.yaml$/.test(config.schoolFile),
     production,
   });
+  const assets = loadConsoleAssets();
 
   const guard =
     (handler: RouteHandler): RouteHandler =>
@@ -85,12 +94,12 @@ export const createConsoleAdapter: AdapterFactory = async ({ ctx, routes, config
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
         "x-frame-options": "DENY",
-        "content-security-policy":
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+        "content-security-policy": CONSOLE_CSP,
       });
       res.end(page);
     }),
   );
+  for (const asset of assets) routes.add("GET", asset.path, guard(serveAsset(asset)));
 
   routes.add(
     "GET",

@@ -73,6 +73,8 @@ describe("the local console in a browser", () => {
       await page.locator('[data-as="e.walsh"].current').waitFor(WAIT);
       await page.getByText("Tue 24 Nov, 10:00:00").waitFor(WAIT);
       expect(await page.locator(".demo-tag").textContent()).toContain("fictional staff and pupils");
+      // The stylesheet is the server's own file, which the page's CSP allows (a refusal is a console error).
+      expect(await page.evaluate("getComputedStyle(document.querySelector('.top')).backgroundColor")).toBe("rgb(63, 14, 64)");
 
       // Erin Walsh asks to make the visit, with Filip Nowak; one field left out is shown under it.
       await page.click("text=New visit request");

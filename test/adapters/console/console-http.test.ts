@@ -1,4 +1,3 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   consoleUrl,
@@ -13,6 +12,7 @@ import type { ConsoleState } from "../../../src/adapters/console/console-view.js
 import { silentLogger } from "../../../src/app/app-context.js";
 import { loadConfig } from "../../../src/config/load-config.js";
 import { startApp } from "../../../src/start-app.js";
+import { rawGet } from "../../support/raw-http.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { createTestDatabase } from "../../support/test-database.js";
 
@@ -38,18 +38,6 @@ async function act(app: { url: string }, body: Record<string, unknown>): Promise
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as ActBody };
-}
-
-/** A raw request, so the test can send a Host header fetch would not let it set. */
-function rawGet(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 const request1030 = {

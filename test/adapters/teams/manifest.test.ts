@@ -10,12 +10,10 @@ import {
   packageTeamsApp,
   pngSize,
   TEAMS_DIR,
+  TEAMS_SCHEMA,
   validateManifest,
 } from "../../../scripts/package-teams-app.js";
 import { TEAMS_VERBS } from "../../../src/adapters/teams/card-actions.js";
-
-const SCHEMA = "teams-manifest-v1.29.schema.json";
-const schemaPath = [`../shared/schemas/${SCHEMA}`, `/work/shared/schemas/${SCHEMA}`].find((path) => existsSync(path));
 
 interface Manifest {
   manifestVersion: string;
@@ -31,7 +29,9 @@ const scratch = mkdtempSync(join(tmpdir(), "teams-package-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("manifests/teams/manifest.json", () => {
-  it.skipIf(!schemaPath)("is valid against the Teams manifest schema v1.29", async () => {
+  it("is valid against the Teams manifest schema v1.29, vendored in manifests/schemas", async () => {
+    expect(TEAMS_SCHEMA).toMatch(/manifests\/schemas\/teams-manifest-v1\.29\.schema\.json$/);
+    expect(existsSync(TEAMS_SCHEMA)).toBe(true);
     expect(await validateManifest(manifest)).toEqual([]);
     // The check is real: a broken manifest is reported.
     expect((await validateManifest({ ...manifest, id: ["$", "{{TEAMS_APP_ID}}"].join("") }))?.join("\n")).toMatch(
