@@ -5,6 +5,7 @@ import type { ChannelRole, Directory, Platform } from "../domain/school-director
 import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
 import type { CredentialStatus } from "../http/readiness.js";
+import type { AttendanceStore } from "./attendance/attendance-port.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
 import type { OpsStore, OutboxStore } from "./outbox-port.js";
 
@@ -175,6 +176,8 @@ export interface Store extends OutboxStore, OpsStore {
    * deleted, audit details cleared (the trail of who did what and when stays). Returns their ids.
    */
   anonymiseExpiredVisits(now: Date): Promise<string[]>;
+  /** Pupils, the register, attendance triggers and agreement follow-ups (src/app/attendance). */
+  readonly attendance: AttendanceStore;
   close(): Promise<void>;
 }
 
@@ -196,8 +199,9 @@ export interface Downloads {
   publish(
     filename: string,
     contentType: string,
-    body: string,
-    audit: { visitId: null; actorId: string; actor: string; platform: Platform | "system" },
+    body: string | Uint8Array,
+    audit: { visitId: string | null; actorId: string; actor: string; platform: Platform | "system" },
+    options?: { inline?: boolean },
   ): string;
 }
 
@@ -222,4 +226,6 @@ export interface AppContext {
   /** Asks the outbox to deliver now rather than at the next tick. */
   kick(): void;
   downloads: Downloads;
+  /** The chat platforms this instance delivers to, in order of preference (set at start-up). */
+  platforms?: readonly Platform[];
 }

@@ -2,6 +2,7 @@ import type { AuditEntry, MessageRef, Store } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
 import { runWithLogContext } from "../observability/log-context.js";
+import { createAttendanceStore } from "./attendance-store.js";
 import { runDailyJob } from "./daily-jobs.js";
 import { processDueTimers } from "./due-timers.js";
 import { findThreadVisitId, linkThread, threadOf } from "./message-links.js";
@@ -111,6 +112,7 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
       });
     },
     anonymiseExpiredVisits: (now) => anonymiseExpiredVisits(prisma, now),
+    attendance: createAttendanceStore(prisma, clock),
     close: () => db.close(),
   };
 }
