@@ -8,7 +8,7 @@ import { checkSetup } from "./app/use-cases/check-setup.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
 import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
-import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
+import { loadDirectoryFile, loadPolicyFile, loadRegisterMappingFile } from "./config/load-school.js";
 import { scheduleDailyJobs } from "./daily-jobs.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import type { Platform } from "./domain/school-directory.js";
@@ -56,6 +56,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   useProcessLog(log);
   const policy = loadPolicyFile(config.policyFile);
   const directory = loadDirectoryFile(config.schoolFile);
+  const registerMapping = loadRegisterMappingFile(config.attendance.mappingFile);
   const clock = options.clock ?? systemClock;
   const store =
     options.store ?? createPrismaStore(await openDatabase(config.database, { timeoutMs: config.databaseTimeoutMs, log }), clock);
@@ -64,7 +65,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const deliveries = new Map<Platform, ChatDelivery>();
   let runner: OutboxRunner | null = null;
   const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
-  const ctx: AppContext = { store, clock, downloads, policy, directory, log, kick: () => runner?.kick() };
+  const platforms: Platform[] = [];
+  const ctx: AppContext = {
+    store,
+    clock,
+    downloads,
+    policy,
+    directory,
+    log,
+    kick: () => runner?.kick(),
+    platforms,
+    registerMapping,
+  };
 
   let lastTickAt = Date.now();
   let shuttingDown = false;
@@ -94,6 +106,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (adapter) {
       adapters.push(adapter);
       deliveries.set(adapter.platform, adapter.delivery);
+      platforms.push(adapter.platform);
     }
   }
   await checkPolicyAgainstDirectory(ctx, adapters, config);

@@ -1,4 +1,5 @@
 import type { Config } from "../config/load-config.js";
+import type { RegisterMapping } from "../domain/attendance/register-mapping.js";
 import type { Clock } from "../domain/clock.js";
 import type { Policy } from "../domain/policy.js";
 import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
@@ -228,4 +229,6 @@ export interface AppContext {
   downloads: Downloads;
   /** The chat platforms this instance delivers to, in order of preference (set at start-up). */
   platforms?: readonly Platform[];
+  /** How register exports shared in chat are read (ATTENDANCE_MAPPING_FILE). */
+  registerMapping?: RegisterMapping;
 }

@@ -148,11 +148,20 @@ export const policySchema = z
         notifyOnNoAnswer: z.array(slug).default([]),
         fallingAttendanceMonthsNotify: z.number().int().min(1).optional(),
         /** Who is sent visit suggestions, must-see, PNAR, CME and falling-attendance reminders. */
-        leadRoles: z.array(slug).min(1).default([...ATTENDANCE_DEFAULTS.leadRoles]),
+        leadRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.leadRoles]),
         /** Who is told on day 1 to try phone, text and email. */
-        officeRoles: z.array(slug).min(1).default([...ATTENDANCE_DEFAULTS.officeRoles]),
+        officeRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.officeRoles]),
         /** Who may import the register from chat (`homevisit attendance` with the file). */
-        importRoles: z.array(slug).min(1).default([...ATTENDANCE_DEFAULTS.importRoles]),
+        importRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.importRoles]),
         /** After a visit nobody answered, with the child not seen and still absent: prompt a CME referral. */
         cmeReferralPrompt: z.boolean().default(false),
       })

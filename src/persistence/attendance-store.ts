@@ -1,7 +1,7 @@
 import type { AttendanceStore, FollowUpRow } from "../app/attendance/attendance-port.js";
 import type { TriggerKind } from "../domain/attendance/triggers-due.js";
 import type { Clock } from "../domain/clock.js";
-import { getPupil, latestDay, registerSince, removeExpiredAttendance, saveRegister } from "./attendance-register.js";
+import { getPupil, latestDay, listPupils, registerSince, removeExpiredAttendance, saveRegister } from "./attendance-register.js";
 import { findFollowUps, findTriggers, inAttendanceTx } from "./attendance-rows.js";
 import type { PrismaClient } from "./generated/client.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
@@ -15,6 +15,7 @@ export function createAttendanceStore(prisma: PrismaClient, clock: Clock): Atten
     latestDay: () => latestDay(prisma),
     registerSince: (since) => registerSince(prisma, since),
     getPupil: (pupilId) => getPupil(prisma, pupilId),
+    listPupils: (pupilIds) => listPupils(prisma, pupilIds),
     getTrigger: async (id) => (await findTriggers(prisma, { id }))[0] ?? null,
     listTriggers: (query) => findTriggers(prisma, query as { state?: string; kind?: TriggerKind; pupilId?: string }),
     getFollowUp: async (id) => (await findFollowUps(prisma, { id }))[0] ?? null,

@@ -47,13 +47,21 @@ export interface RegisterBatch {
 /** Writes of one attendance transaction: triggers, follow-ups, and the messages and audit that go with them. */
 export interface AttendanceTx {
   /** Records that a trigger fired; null when it had already fired for this pupil, kind and episode. */
-  insertTrigger(row: Omit<TriggerRow, "id" | "state" | "dismissedAt" | "dismissedBy" | "dismissReason" | "visitId">): Promise<TriggerRow | null>;
+  insertTrigger(
+    row: Omit<TriggerRow, "id" | "state" | "dismissedAt" | "dismissedBy" | "dismissReason" | "visitId">,
+  ): Promise<TriggerRow | null>;
   /** The trigger, locked for this transaction. */
   getTriggerForUpdate(id: string): Promise<TriggerRow | null>;
-  updateTrigger(id: string, change: Partial<Pick<TriggerRow, "state" | "remindedOn" | "visitId" | "dismissedAt" | "dismissedBy" | "dismissReason">>): Promise<void>;
+  updateTrigger(
+    id: string,
+    change: Partial<Pick<TriggerRow, "state" | "remindedOn" | "visitId" | "dismissedAt" | "dismissedBy" | "dismissReason">>,
+  ): Promise<void>;
   insertFollowUps(rows: readonly Omit<FollowUpRow, "askedAt" | "answeredAt" | "answeredBy" | "state">[]): Promise<void>;
   getFollowUpForUpdate(id: string): Promise<FollowUpRow | null>;
-  updateFollowUp(id: string, change: Partial<Pick<FollowUpRow, "state" | "askedAt" | "answeredAt" | "answeredBy">>): Promise<void>;
+  updateFollowUp(
+    id: string,
+    change: Partial<Pick<FollowUpRow, "state" | "askedAt" | "answeredAt" | "answeredBy">>,
+  ): Promise<void>;
   enqueue(messages: readonly OutgoingMessage[], now: Date): Promise<void>;
   appendAudit(entry: AuditInput): Promise<void>;
   claimOnce(key: string): Promise<boolean>;
@@ -67,6 +75,7 @@ export interface AttendanceStore {
   /** Every pupil's register days from `since` (YYYY-MM-DD) on. */
   registerSince(since: string): Promise<Map<string, RegisterDay[]>>;
   getPupil(pupilId: string): Promise<StoredPupil | null>;
+  listPupils(pupilIds: readonly string[]): Promise<Map<string, StoredPupil>>;
   getTrigger(id: string): Promise<TriggerRow | null>;
   listTriggers(query: { state?: TriggerRow["state"]; kind?: TriggerKind; pupilId?: string }): Promise<TriggerRow[]>;
   getFollowUp(id: string): Promise<FollowUpRow | null>;

@@ -1,4 +1,4 @@
-import { NOT_SEEN, type MarkKind, UNAUTHORISED, UNEXPLAINED } from "./mark-codes.js";
+import { type MarkKind, NOT_SEEN, UNAUTHORISED, UNEXPLAINED } from "./mark-codes.js";
 
 /** One pupil's register day, as stored. */
 export interface RegisterDay {

@@ -1,4 +1,4 @@
-import { classifyMark, type CodeMapping, dayKind, type MarkKind, normaliseCode } from "./mark-codes.js";
+import { type CodeMapping, classifyMark, dayKind, type MarkKind, normaliseCode } from "./mark-codes.js";
 import type { RegisterMapping } from "./register-mapping.js";
 
 export interface RegisterError {
@@ -45,12 +45,17 @@ const MAX_ERRORS = 50;
  */
 export class RegisterReader {
   readonly pupils = new Map<string, ParsedPupil>();
-  private readonly days = new Map<string, { pupilId: string; day: string; am: string | null; pm: string | null }>();
+  private readonly days = new Map<
+    string,
+    { pupilId: string; day: string; am: string | null; pm: string | null; kind?: MarkKind }
+  >();
   readonly errors: RegisterError[] = [];
   private errorCount = 0;
   rows = 0;
   private readonly layout: Layout;
   private readonly known = new Map<string, MarkKind | null>();
+  private readonly dates = new Map<string, string | null>();
+  private readonly codes_ = new Map<string, string>();
 
   constructor(
     header: readonly string[],
@@ -101,29 +106,38 @@ export class RegisterReader {
     this.rows += 1;
     const l = this.layout;
     const cell = (at: number) => (at >= 0 ? (cells[at] ?? "").trim() : "");
-    if (cells.every((value) => !value.trim())) return;
     const pupilId = cell(l.pupilId);
-    if (!pupilId) return this.fail(line, "no pupil id");
-    const day = readDate(cell(l.date), this.mapping.dateFormat);
-    if (!day) return this.fail(line, `"${cell(l.date).slice(0, 30)}" is not a date (use ${this.mapping.dateFormat === "auto" ? "DD/MM/YYYY or YYYY-MM-DD" : this.mapping.dateFormat})`);
-    const name = l.name >= 0 ? cell(l.name) : [cell(l.forename), cell(l.surname)].filter(Boolean).join(" ");
-    if (!name) return this.fail(line, "no pupil name");
-    const address =
-      cell(l.address) ||
-      l.addressLines
-        .map(cell)
-        .filter(Boolean)
-        .join(", ");
-    if (!this.pupils.has(pupilId) || address) this.pupils.set(pupilId, { pupilId, name, ...(address ? { address } : {}) });
+    if (!pupilId) {
+      if (cells.every((value) => !value.trim())) return;
+      return this.fail(line, "no pupil id");
+    }
+    const rawDate = cell(l.date);
+    let day = this.dates.get(rawDate);
+    if (day === undefined) {
+      day = readDate(rawDate, this.mapping.dateFormat);
+      this.dates.set(rawDate, day);
+    }
+    if (!day)
+      return this.fail(
+        line,
+        `"${rawDate.slice(0, 30)}" is not a date (use ${this.mapping.dateFormat === "auto" ? "DD/MM/YYYY or YYYY-MM-DD" : this.mapping.dateFormat})`,
+      );
+    const known = this.pupils.get(pupilId);
+    if (!known || (l.address >= 0 && !known.address && cell(l.address))) {
+      const name = l.name >= 0 ? cell(l.name) : [cell(l.forename), cell(l.surname)].filter(Boolean).join(" ");
+      if (!name) return this.fail(line, "no pupil name");
+      const address = cell(l.address) || l.addressLines.map(cell).filter(Boolean).join(", ");
+      this.pupils.set(pupilId, { pupilId, name, ...(address ? { address } : {}) });
+    }
 
-    const key = `${pupilId}\u0000${day}`;
+    const key = `${pupilId} ${day}`;
     const entry = this.days.get(key) ?? { pupilId, day, am: null, pm: null };
     if (l.session >= 0 && l.mark >= 0) {
       const session = readSession(cell(l.session));
       if (!session) return this.fail(line, `session "${cell(l.session).slice(0, 20)}" is neither AM nor PM`);
       const mark = cell(l.mark);
       if (mark && !this.check(line, mark)) return;
-      if (mark) entry[session === "AM" ? "am" : "pm"] = normaliseCode(mark);
+      if (mark) entry[session === "AM" ? "am" : "pm"] = this.code(mark);
     } else if (l.am >= 0 || l.pm >= 0) {
       for (const [at, session] of [
         [l.am, "am"],
@@ -131,12 +145,12 @@ export class RegisterReader {
       ] as const) {
         const mark = cell(at);
         if (mark && !this.check(line, mark)) return;
-        if (mark) entry[session] = normaliseCode(mark);
+        if (mark) entry[session] = this.code(mark);
       }
     } else {
       const mark = cell(l.mark);
       if (mark && !this.check(line, mark)) return;
-      if (mark) entry.am = normaliseCode(mark);
+      if (mark) entry.am = this.code(mark);
     }
     if (entry.am !== null || entry.pm !== null) this.days.set(key, entry);
   }
@@ -144,17 +158,38 @@ export class RegisterReader {
   /** Every day read, with what it means as a whole. */
   result(): ParsedDay[] {
     const out: ParsedDay[] = [];
+    const byMarks = new Map<string, MarkKind>();
     for (const entry of this.days.values()) {
-      const kinds = [entry.am, entry.pm].flatMap((code) => (code === null ? [] : [this.kindOf(code) ?? "not_required"]));
-      out.push({ ...entry, kind: dayKind(kinds) });
+      const marks = `${entry.am}|${entry.pm}`;
+      let kind = byMarks.get(marks);
+      if (!kind) {
+        const kinds = [entry.am, entry.pm].flatMap((code) => (code === null ? [] : [this.kindOf(code) ?? "not_required"]));
+        kind = dayKind(kinds);
+        byMarks.set(marks, kind);
+      }
+      (entry as ParsedDay).kind = kind;
+      out.push(entry as ParsedDay);
     }
     return out;
   }
 
   private check(line: number, mark: string): boolean {
     if (this.kindOf(mark) !== null) return true;
-    this.fail(line, `unknown mark code "${mark.slice(0, 8)}": add it to the mapping file's codes (present, authorised, unauthorised or notRequired)`);
+    this.fail(
+      line,
+      `unknown mark code "${mark.slice(0, 8)}": add it to the mapping file's codes (present, authorised, unauthorised or notRequired)`,
+    );
     return false;
+  }
+
+  /** The code as stored: one string per distinct code, not one per row. */
+  private code(mark: string): string {
+    let code = this.codes_.get(mark);
+    if (code === undefined) {
+      code = normaliseCode(mark);
+      this.codes_.set(mark, code);
+    }
+    return code;
   }
 
   private kindOf(mark: string): MarkKind | null {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { codeMappingSchema, DFE_CODES } from "./mark-codes.js";
+import { type CodeMapping, DFE_CODES } from "./mark-codes.js";
+
+const codes = z.array(z.string().min(1).max(4)).optional();
 
 /** A column named one way or another: the first header present in the file is used. */
 const column = z
@@ -28,12 +30,23 @@ export const registerMappingSchema = z.object({
     addressLines: z.array(z.string().min(1)).optional(),
   }),
   dateFormat: z.enum(["auto", "DD/MM/YYYY", "YYYY-MM-DD"]).default("auto"),
-  codes: codeMappingSchema.partial().default({}),
+  /** Each list given replaces the DfE's list of that name; a list left out keeps the DfE's. */
+  codes: z
+    .object({
+      present: codes,
+      authorised: codes,
+      unauthorised: codes,
+      notRequired: codes,
+      noContact: codes,
+      knownWhereabouts: codes,
+    })
+    .default({}),
 });
 
 export type RegisterMapping = z.infer<typeof registerMappingSchema>;
 
 /** The codes a mapping uses: its own lists, the DfE's where it gives none. */
-export function mappingCodes(mapping: RegisterMapping) {
-  return { ...DFE_CODES, ...Object.fromEntries(Object.entries(mapping.codes).filter(([, list]) => list !== undefined)) };
+export function mappingCodes(mapping: RegisterMapping): CodeMapping {
+  const own = Object.fromEntries(Object.entries(mapping.codes).filter(([, list]) => list !== undefined));
+  return { ...DFE_CODES, ...own };
 }

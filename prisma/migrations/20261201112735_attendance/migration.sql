@@ -68,9 +68,6 @@ CREATE TABLE "AttendanceSync" (
 );
 
 -- CreateIndex
-CREATE INDEX "AttendanceDay_schoolId_day_idx" ON "AttendanceDay"("schoolId", "day");
-
--- CreateIndex
 CREATE INDEX "AttendanceTrigger_schoolId_state_idx" ON "AttendanceTrigger"("schoolId", "state");
 
 -- CreateIndex

@@ -1,0 +1,4 @@
+import { runAttendanceImportBench } from "./attendance-import.js";
+
+await runAttendanceImportBench();
+process.exit(0);
