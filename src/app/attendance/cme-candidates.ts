@@ -23,7 +23,7 @@ export async function cmeCandidates(
     const record = (await ctx.store.listRecords(visit.id)).at(-1)?.form as
       | { childSeen?: string; weCalledCardLeft?: boolean }
       | undefined;
-    if (!record || record.childSeen !== "no" || !(noAnswer || record.weCalledCardLeft)) continue;
+    if (record?.childSeen !== "no" || !(noAnswer || record.weCalledCardLeft)) continue;
     const visitDay = schoolDay(visit.request.plannedStart, visit.policy.school.timezone);
     const notSeen = currentAbsence(registers.get(pupilId) ?? [], latest).notSeen.days;
     if (!notSeen.some((day) => day > visitDay)) continue;

@@ -109,7 +109,8 @@ export class RegisterReader {
     const pupilId = cell(l.pupilId);
     if (!pupilId) {
       if (cells.every((value) => !value.trim())) return;
-      return this.fail(line, "no pupil id");
+      this.fail(line, "no pupil id");
+      return;
     }
     const rawDate = cell(l.date);
     let day = this.dates.get(rawDate);
@@ -125,7 +126,10 @@ export class RegisterReader {
     const known = this.pupils.get(pupilId);
     if (!known || (l.address >= 0 && !known.address && cell(l.address))) {
       const name = l.name >= 0 ? cell(l.name) : [cell(l.forename), cell(l.surname)].filter(Boolean).join(" ");
-      if (!name) return this.fail(line, "no pupil name");
+      if (!name) {
+        this.fail(line, "no pupil name");
+        return;
+      }
       const address = cell(l.address) || l.addressLines.map(cell).filter(Boolean).join(", ");
       this.pupils.set(pupilId, { pupilId, name, ...(address ? { address } : {}) });
     }
@@ -134,7 +138,10 @@ export class RegisterReader {
     const entry = this.days.get(key) ?? { pupilId, day, am: null, pm: null };
     if (l.session >= 0 && l.mark >= 0) {
       const session = readSession(cell(l.session));
-      if (!session) return this.fail(line, `session "${cell(l.session).slice(0, 20)}" is neither AM nor PM`);
+      if (!session) {
+        this.fail(line, `session "${cell(l.session).slice(0, 20)}" is neither AM nor PM`);
+        return;
+      }
       const mark = cell(l.mark);
       if (mark && !this.check(line, mark)) return;
       if (mark) entry[session === "AM" ? "am" : "pm"] = this.code(mark);
