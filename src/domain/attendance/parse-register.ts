@@ -118,11 +118,11 @@ export class RegisterReader {
       day = readDate(rawDate, this.mapping.dateFormat);
       this.dates.set(rawDate, day);
     }
-    if (!day)
-      return this.fail(
-        line,
-        `"${rawDate.slice(0, 30)}" is not a date (use ${this.mapping.dateFormat === "auto" ? "DD/MM/YYYY or YYYY-MM-DD" : this.mapping.dateFormat})`,
-      );
+    if (!day) {
+      const format = this.mapping.dateFormat === "auto" ? "DD/MM/YYYY or YYYY-MM-DD" : this.mapping.dateFormat;
+      this.fail(line, `"${rawDate.slice(0, 30)}" is not a date (use ${format})`);
+      return;
+    }
     const known = this.pupils.get(pupilId);
     if (!known || (l.address >= 0 && !known.address && cell(l.address))) {
       const name = l.name >= 0 ? cell(l.name) : [cell(l.forename), cell(l.surname)].filter(Boolean).join(" ");
