@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import cron from "node-cron";
+import { syncFromWonde } from "./adapters/wonde/sync-from-wonde.js";
 import { OutboxRunner } from "./app/delivery/outbox-runner.js";
 import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
 import { checkSetup } from "./app/use-cases/check-setup.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
+import { scheduleAttendanceJob } from "./attendance-jobs.js";
 import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
 import { loadDirectoryFile, loadPolicyFile, loadRegisterMappingFile } from "./config/load-school.js";
@@ -147,6 +149,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             });
         });
   const daily = options.tick === false ? null : scheduleDailyJobs(ctx, instance);
+  const attendance =
+    options.tick === false ? null : scheduleAttendanceJob(ctx, instance, config.attendance, attendanceWork(config));
 
   const http = createHttpServer(routes, log);
   await new Promise<void>((resolve, reject) => {
@@ -166,6 +170,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     // Nothing new: no tick claims timers, no runner claims rows (it gives back those it holds unsent).
     await task?.stop();
     await daily?.stop();
+    await attendance?.stop();
     const delivering = runner?.stop(deadline - 500);
     // Requests in flight are answered; keep-alive connections close; at the deadline the rest is cut.
     await http.drain(deadline - 1500);
@@ -210,6 +215,12 @@ async function checkPolicyAgainstDirectory(ctx: AppContext, adapters: readonly P
   if (config.nodeEnv === "production" && errors.length > 0)
     throw new ConfigError(`The school's setup does not work with its policy:\n${errors.map((p) => `  - ${p.text}`).join("\n")}`);
   for (const problem of problems) ctx.log.warn(`setup: ${problem.text}`);
+}
+
+/** The Wonde pull, when WONDE_TOKEN and WONDE_SCHOOL_ID are set. */
+function attendanceWork(config: Config) {
+  const wonde = config.attendance.wonde;
+  return wonde ? { sync: (ctx: AppContext) => syncFromWonde(ctx, wonde).then(() => undefined) } : {};
 }
 
 function sleepUntil(at: number): Promise<void> {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type MessageResult, receiveMessage } from "../../app/interactions/receive-message.js";
 import type { AppContext } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
+import { fileFromEvent } from "./shared-file.js";
 import { NOT_RECORDED, slashed } from "./slack-answers.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
@@ -16,6 +17,7 @@ const messageEventSchema = z.looseObject({
   thread_ts: z.string().optional(),
   channel: z.string(),
   channel_type: z.string().optional(),
+  files: z.array(z.unknown()).optional(),
 });
 
 /**
@@ -65,6 +67,7 @@ export function registerMessages(app: App, ctx: AppContext, botUserId: string | 
               : { kind: "channel", channel: message.channel, mentioned },
         onceKey: `slack:message:${message.channel}:${message.ts}`,
         channelRef: { channel: message.channel },
+        attachment: fileFromEvent(client, message.files),
       });
     } catch (error) {
       // A check-in that was not recorded must not look as if it was.

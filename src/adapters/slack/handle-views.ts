@@ -1,5 +1,6 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
+import { ATTENDANCE_FORM_IDS } from "../../app/interactions/attendance-interactions.js";
 import { identify } from "../../app/interactions/identify.js";
 import { submitForm } from "../../app/interactions/submit-form.js";
 import { DECISION_FORMS } from "../../app/messages/decision-forms.js";
@@ -12,7 +13,7 @@ import { errorsForView, inputBlockIds, noticeView, readViewValues, renderForm } 
 import { SOMETHING_WRONG } from "./slack-text.js";
 
 /** Every form homevisit opens as a modal, by callback_id: part of the outside contract. */
-const FORMS = [REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS)];
+const FORMS = [REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS), ...ATTENDANCE_FORM_IDS];
 
 /** A modal's private_metadata: the visit id (older modals carried it as JSON). */
 const metadataSchema = z.union([z.object({ visitId: z.string().min(1) }).transform((m) => m.visitId), z.string()]);

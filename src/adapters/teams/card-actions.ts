@@ -1,4 +1,5 @@
 import type { AdaptiveCardActionResponse } from "@microsoft/teams.api";
+import { ATTENDANCE_FORM_IDS } from "../../app/interactions/attendance-interactions.js";
 import { identify } from "../../app/interactions/identify.js";
 import { pressButton } from "../../app/interactions/press-button.js";
 import type { InteractionResult } from "../../app/interactions/results.js";
@@ -30,7 +31,7 @@ export const TEAMS_VERBS = {
 } as const;
 
 /** Verbs that submit a form (the rest are buttons). */
-const FORM_VERBS = new Set<string>([REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS)]);
+const FORM_VERBS = new Set<string>([REQUEST_FORM_ID, RECORD_FORM_ID, ...Object.values(DECISION_FORMS), ...ATTENDANCE_FORM_IDS]);
 
 /** The code word is never put back on a card: the card stays in the chat's history. */
 const NEVER_ECHO = ["code_word"];

@@ -1,5 +1,7 @@
 import { type ChannelRole, channelRoles, type Platform } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
+import { importFromChat } from "../attendance/import-from-chat.js";
+import type { RegisterFile } from "../attendance/import-register.js";
 import { errorText } from "../messages/error-text.js";
 import type { NeutralForm, NeutralMessage } from "../messages/neutral-message.js";
 import { requestForm } from "../messages/request-form.js";
@@ -17,6 +19,7 @@ const SHARED_HELP = [
   "homevisit cancel HV-XXXXX reason — cancel a visit (say why)",
   "homevisit record HV-XXXXX — read a completed Home Visit Form (the pair, approvers, DSL)",
   "homevisit export 2026-09-01 2026-12-31 — records for a safeguarding system (DSL, headteacher)",
+  "homevisit attendance — with the register export (CSV) attached: import it (DSL, attendance champion, headteacher)",
   "homevisit help — this help",
 ];
 
@@ -38,7 +41,18 @@ export function commandHelp(platform: Platform): string {
 }
 
 /** The first words of the commands, so a direct message "status" is a command, not a reply. */
-export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up"]);
+export const COMMAND_VERBS = new Set([
+  "status",
+  "list",
+  "cancel",
+  "record",
+  "export",
+  "new",
+  "request",
+  "setup",
+  "set-up",
+  "attendance",
+]);
 
 export type CommandAnswer =
   | { kind: "open_request_form"; form: NeutralForm }
@@ -48,6 +62,10 @@ export type CommandAnswer =
 export interface CommandOptions {
   /** The channel the command was typed in (not a direct message), for `setup`. */
   channel?: MessageRef;
+  /** The file shared with the message or the command, fetched only once the person may import it. */
+  attachment?: () => Promise<RegisterFile | null>;
+  /** The platform's id for the message, so a retried delivery imports once. */
+  onceKey?: string;
 }
 
 /** Reads a subcommand and answers it; adapters only render the answer. */
@@ -96,6 +114,8 @@ export async function answerCommand(
       const result = await shareExport(ctx, actor, from, to);
       return result.ok ? { kind: "message", message: result.value.message } : say(errorText(result.error));
     }
+    case "attendance":
+      return say(await importFromChat(ctx, actor, options));
     case "setup":
     case "set-up": {
       const asked = (rest[0] ?? "").toLowerCase();
