@@ -1,10 +1,12 @@
 import type { Actor } from "../../domain/visit.js";
 import { dismissTrigger } from "../attendance/dismiss-trigger.js";
+import { printWeCalledCard } from "../attendance/print-we-called.js";
 import { requestSuggestedVisit, suggestedVisitForm } from "../attendance/suggested-visit.js";
 import { ATTENDANCE_ACTIONS, ATTENDANCE_FORMS, dismissForm } from "../messages/attendance-triggers.js";
 import { sentForApproval } from "../messages/confirmations.js";
 import { toFormErrors } from "../messages/request-form.js";
 import { visitLabel } from "../messages/visit-details.js";
+import { WE_CALLED_PRINT } from "../messages/we-called-today.js";
 import type { AppContext } from "../ports.js";
 import type { ButtonPress } from "./press-button.js";
 import { done, type InteractionResult, refused } from "./results.js";
@@ -18,6 +20,10 @@ export const ATTENDANCE_BUTTONS: Record<string, Button> = {
   [ATTENDANCE_ACTIONS.dismiss]: async (ctx, actor, press) => {
     if (press.inputs?.reason) return dismissed(ctx, actor, press.visitId, press.inputs.reason);
     return { kind: "form", form: dismissForm(press.visitId) };
+  },
+  [WE_CALLED_PRINT]: async (ctx, actor, press) => {
+    const printed = await printWeCalledCard(ctx, actor, press.visitId);
+    return printed.ok ? done(printed.value.text, printed.value) : refused(printed.error);
   },
   [ATTENDANCE_ACTIONS.requestVisit]: async (ctx, actor, press) => {
     const form = await suggestedVisitForm(ctx, actor, press.visitId);

@@ -53,8 +53,14 @@ export function recordForm(visit: Visit): NeutralForm {
     { id: "further_visit", label: "Further visit date", kind: "date" },
     { id: "reminder_letter", label: "Reminder letter to send", kind: "checkbox" },
     { id: "referral", label: "Referral needed", kind: "checkbox" },
-    { id: "we_called_card", label: '"We called today" card left', kind: "checkbox" },
-    { id: "we_called_time", label: "Card left at", kind: "time" },
+    // Filled in when homevisit sent the pair the card (they replied "no answer").
+    {
+      id: "we_called_card",
+      label: '"We called today" card left',
+      kind: "checkbox",
+      initial: p.weCalledCard ? "true" : undefined,
+    },
+    { id: "we_called_time", label: "Card left at", kind: "time", initial: hhmm(p.weCalledCard?.at) },
     { id: "incident", label: "Incident (record details while fresh)", kind: "textarea", maxLength: 2000 },
   ];
   return {
