@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { AppContext } from "./app/app-context.js";
 import { evaluateTriggers } from "./app/attendance/evaluate-triggers.js";
+import { askFollowUps } from "./app/attendance/follow-ups.js";
 import type { Config } from "./config/load-config.js";
 import { schoolDay } from "./daily-jobs.js";
 
@@ -21,8 +22,9 @@ export async function runAttendanceOnce(ctx: AppContext, instance: string, work:
     if (work.sync)
       await work.sync(ctx).catch((error: unknown) => ctx.log.error("attendance: the Wonde sync failed", { err: error }));
     const evaluation = await evaluateTriggers(ctx);
+    const asked = await askFollowUps(ctx);
     ctx.log.info(
-      `attendance: ${evaluation.fired.length} trigger(s) fired, ${evaluation.reminded} reminded, ${evaluation.resolved} resolved`,
+      `attendance: ${evaluation.fired.length} trigger(s) fired, ${evaluation.reminded} reminded, ${evaluation.resolved} resolved; ${asked} follow-up(s) asked`,
     );
   });
 }

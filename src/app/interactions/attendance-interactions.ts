@@ -1,9 +1,13 @@
+import type { Result } from "../../domain/domain-error.js";
 import type { Actor } from "../../domain/visit.js";
 import { dismissTrigger } from "../attendance/dismiss-trigger.js";
+import { answerFollowUp, followUpVisitForm, printReminderLetter } from "../attendance/follow-ups.js";
 import { printWeCalledCard } from "../attendance/print-we-called.js";
 import { requestSuggestedVisit, suggestedVisitForm } from "../attendance/suggested-visit.js";
+import { FOLLOW_UP_ACTIONS } from "../messages/attendance-follow-ups.js";
 import { ATTENDANCE_ACTIONS, ATTENDANCE_FORMS, dismissForm } from "../messages/attendance-triggers.js";
 import { sentForApproval } from "../messages/confirmations.js";
+import type { NeutralMessage } from "../messages/neutral-message.js";
 import { toFormErrors } from "../messages/request-form.js";
 import { visitLabel } from "../messages/visit-details.js";
 import { WE_CALLED_PRINT } from "../messages/we-called-today.js";
@@ -24,6 +28,13 @@ export const ATTENDANCE_BUTTONS: Record<string, Button> = {
   [WE_CALLED_PRINT]: async (ctx, actor, press) => {
     const printed = await printWeCalledCard(ctx, actor, press.visitId);
     return printed.ok ? done(printed.value.text, printed.value) : refused(printed.error);
+  },
+  [FOLLOW_UP_ACTIONS.kept]: async (ctx, actor, press) => answered(await answerFollowUp(ctx, actor, press.visitId, true)),
+  [FOLLOW_UP_ACTIONS.notKept]: async (ctx, actor, press) => answered(await answerFollowUp(ctx, actor, press.visitId, false)),
+  [FOLLOW_UP_ACTIONS.letter]: async (ctx, actor, press) => answered(await printReminderLetter(ctx, actor, press.visitId)),
+  [FOLLOW_UP_ACTIONS.visit]: async (ctx, actor, press) => {
+    const form = await followUpVisitForm(ctx, actor, press.visitId);
+    return form.ok ? { kind: "form", form: form.value } : refused(form.error);
   },
   [ATTENDANCE_ACTIONS.requestVisit]: async (ctx, actor, press) => {
     const form = await suggestedVisitForm(ctx, actor, press.visitId);
@@ -51,6 +62,10 @@ export const ATTENDANCE_FORM_HANDLERS: Record<string, Form> = {
     return { kind: "form", form: form.value, errors: toFormErrors(outcome.errors), values: sub.values };
   },
 };
+
+function answered(result: Result<NeutralMessage>): InteractionResult {
+  return result.ok ? done(result.value.text, result.value) : refused(result.error);
+}
 
 async function dismissed(ctx: AppContext, actor: Actor, triggerId: string, reason: string): Promise<InteractionResult> {
   const result = await dismissTrigger(ctx, actor, triggerId, reason);
