@@ -53,13 +53,19 @@ export async function askFollowUps(ctx: AppContext): Promise<number> {
   return asked;
 }
 
-/** The lead, the pair, or the attendance leads may answer. */
-async function followUpFor(ctx: AppContext, actor: Actor, id: string): Promise<Result<{ followUp: FollowUpRow; visit: Visit }>> {
+/** The pair or the attendance leads may answer; the office may also print the letter. */
+async function followUpFor(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  options: { office?: boolean } = {},
+): Promise<Result<{ followUp: FollowUpRow; visit: Visit }>> {
   const followUp = await ctx.store.attendance.getFollowUp(id);
   const visit = followUp ? await ctx.store.getVisit(followUp.visitId) : null;
   if (!followUp || !visit) return { ok: false, error: new DomainError("invalid-request", "This follow-up is no longer kept.") };
-  const lead = hasAnyRole(findStaff(ctx.directory, actor.staffId), ctx.policy.attendance.leadRoles);
-  if (!isOnVisit(visit, actor.staffId) && !lead)
+  const a = ctx.policy.attendance;
+  const roles = options.office ? [...a.leadRoles, ...a.officeRoles] : a.leadRoles;
+  if (!isOnVisit(visit, actor.staffId) && !hasAnyRole(findStaff(ctx.directory, actor.staffId), roles))
     return { ok: false, error: new DomainError("not-allowed", "Only the staff who made the visit can answer its follow-up.") };
   return { ok: true, value: { followUp, visit } };
 }
@@ -113,11 +119,7 @@ export async function answerFollowUp(ctx: AppContext, actor: Actor, id: string, 
 
 /** The reminder letter as a printable page behind short-lived links. */
 export async function printReminderLetter(ctx: AppContext, actor: Actor, id: string): Promise<Result<NeutralMessage>> {
-  const found = await followUpFor(ctx, actor, id).then(async (r) =>
-    r.ok || !hasAnyRole(findStaff(ctx.directory, actor.staffId), ctx.policy.attendance.officeRoles)
-      ? r
-      : followUpAsOffice(ctx, id),
-  );
+  const found = await followUpFor(ctx, actor, id, { office: true });
   if (!found.ok) return found;
   const { followUp, visit } = found.value;
   const page = { title: "Reminder", lines: reminderLetterLines(visit, followUp, ctx.policy.school.name) };
@@ -142,14 +144,6 @@ export async function printReminderLetter(ctx: AppContext, actor: Actor, id: str
       ],
     },
   };
-}
-
-async function followUpAsOffice(ctx: AppContext, id: string): Promise<Result<{ followUp: FollowUpRow; visit: Visit }>> {
-  const followUp = await ctx.store.attendance.getFollowUp(id);
-  const visit = followUp ? await ctx.store.getVisit(followUp.visitId) : null;
-  return followUp && visit
-    ? { ok: true, value: { followUp, visit } }
-    : { ok: false, error: new DomainError("invalid-request", "This follow-up is no longer kept.") };
 }
 
 /** "Request a follow-up visit": the request form with the same pupil and address, purpose follow-up. */
