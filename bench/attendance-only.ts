@@ -1,3 +1,4 @@
+/** `npx tsx bench/attendance-only.ts`: just the attendance import figure of `npm run bench`. */
 import { runAttendanceImportBench } from "./attendance-import.js";
 
 await runAttendanceImportBench();

@@ -44,6 +44,12 @@ export async function dismissTrigger(
   const allowed = await triggerFor(ctx, actor, triggerId);
   if (!allowed.ok) return allowed;
   const now = ctx.clock.now();
+  // Read before the transaction: the embedded database has one connection, and the transaction holds it.
+  const pupil = (await ctx.store.attendance.getPupil(allowed.value.pupilId)) ?? {
+    pupilId: allowed.value.pupilId,
+    name: allowed.value.pupilId,
+    address: null,
+  };
   return ctx.store.attendance.inTransaction(async (tx): Promise<Result<NeutralMessage>> => {
     const trigger = await tx.getTriggerForUpdate(triggerId);
     if (!trigger) return { ok: false, error: new DomainError("invalid-request", "This attendance reminder is no longer kept.") };
@@ -73,11 +79,6 @@ export async function dismissTrigger(
       action: "attendance_trigger_dismissed",
       detail: { trigger: trigger.id, kind: trigger.kind, reason: why },
     });
-    const pupil = (await ctx.store.attendance.getPupil(trigger.pupilId)) ?? {
-      pupilId: trigger.pupilId,
-      name: trigger.pupilId,
-      address: null,
-    };
     return { ok: true, value: dismissedCard(trigger, pupil, actor.name, why) };
   });
 }
