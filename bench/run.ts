@@ -4,6 +4,7 @@
  */
 import { printCodeMeasures } from "../scripts/measure-code.js";
 import setup from "../test/support/global-setup.js";
+import { runAttendanceImportBench } from "./attendance-import.js";
 import { runDuplicateBench } from "./duplicates.js";
 import { measureShutdown } from "./measure-shutdown.js";
 import { runSlackAckBench } from "./slack-ack.js";
@@ -27,6 +28,8 @@ await runSlackAckBench({ newConnections: true });
 await runSlackAckBench({ slackSide: "in-process" });
 console.log("\n# Delivery with two instances (target: 0 duplicate messages with Slack answering posts in 1.5 s)");
 await runDuplicateBench();
+console.log("\n# Attendance import (target: a 2,000-pupil, 190-day register in under 10 s)");
+await runAttendanceImportBench();
 console.log("\n# Shutdown (target: exit 0 within SHUTDOWN_SECONDS = 10 whatever Slack does)");
 await measureShutdown();
 process.exit(0);

@@ -3,7 +3,7 @@
 // run the compiled entry *in this same process* (no tsx, no child node), so SIGTERM from a
 // supervisor or from Ctrl-C reaches the process that does the work.
 //
-//   node scripts/start.mjs [entry]   entry: src/main (default) or scripts/export-records
+//   node scripts/start.mjs [entry]   entry: src/main (default), scripts/export-records or scripts/attendance-import
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,6 +32,7 @@ function newest(paths) {
 const sources = [
   join(root, "src"),
   join(root, "scripts", "export-records.ts"),
+  join(root, "scripts", "attendance-import.ts"),
   join(root, "tsconfig.json"),
   join(root, "tsconfig.build.json"),
 ];

@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import cron from "node-cron";
+import { syncFromWonde } from "./adapters/wonde/sync-from-wonde.js";
 import { OutboxRunner } from "./app/delivery/outbox-runner.js";
 import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
 import { checkSetup } from "./app/use-cases/check-setup.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
+import { scheduleAttendanceJob } from "./attendance-jobs.js";
 import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
-import { loadDirectoryFile, loadPolicyFile } from "./config/load-school.js";
+import { loadDirectoryFile, loadPolicyFile, loadRegisterMappingFile } from "./config/load-school.js";
 import { scheduleDailyJobs } from "./daily-jobs.js";
 import { type Clock, systemClock } from "./domain/clock.js";
 import type { Platform } from "./domain/school-directory.js";
@@ -56,6 +58,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   useProcessLog(log);
   const policy = loadPolicyFile(config.policyFile);
   const directory = loadDirectoryFile(config.schoolFile);
+  const registerMapping = loadRegisterMappingFile(config.attendance.mappingFile);
   const clock = options.clock ?? systemClock;
   const store =
     options.store ?? createPrismaStore(await openDatabase(config.database, { timeoutMs: config.databaseTimeoutMs, log }), clock);
@@ -64,7 +67,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const deliveries = new Map<Platform, ChatDelivery>();
   let runner: OutboxRunner | null = null;
   const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
-  const ctx: AppContext = { store, clock, downloads, policy, directory, log, kick: () => runner?.kick() };
+  const platforms: Platform[] = [];
+  const ctx: AppContext = {
+    store,
+    clock,
+    downloads,
+    policy,
+    directory,
+    log,
+    kick: () => runner?.kick(),
+    platforms,
+    registerMapping,
+  };
 
   let lastTickAt = Date.now();
   let shuttingDown = false;
@@ -94,6 +108,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (adapter) {
       adapters.push(adapter);
       deliveries.set(adapter.platform, adapter.delivery);
+      platforms.push(adapter.platform);
     }
   }
   await checkPolicyAgainstDirectory(ctx, adapters, config);
@@ -134,6 +149,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             });
         });
   const daily = options.tick === false ? null : scheduleDailyJobs(ctx, instance);
+  const attendance =
+    options.tick === false ? null : scheduleAttendanceJob(ctx, instance, config.attendance, attendanceWork(config));
 
   const http = createHttpServer(routes, log);
   await new Promise<void>((resolve, reject) => {
@@ -153,6 +170,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     // Nothing new: no tick claims timers, no runner claims rows (it gives back those it holds unsent).
     await task?.stop();
     await daily?.stop();
+    await attendance?.stop();
     const delivering = runner?.stop(deadline - 500);
     // Requests in flight are answered; keep-alive connections close; at the deadline the rest is cut.
     await http.drain(deadline - 1500);
@@ -197,6 +215,12 @@ async function checkPolicyAgainstDirectory(ctx: AppContext, adapters: readonly P
   if (config.nodeEnv === "production" && errors.length > 0)
     throw new ConfigError(`The school's setup does not work with its policy:\n${errors.map((p) => `  - ${p.text}`).join("\n")}`);
   for (const problem of problems) ctx.log.warn(`setup: ${problem.text}`);
+}
+
+/** The Wonde pull, when WONDE_TOKEN and WONDE_SCHOOL_ID are set. */
+function attendanceWork(config: Config) {
+  const wonde = config.attendance.wonde;
+  return wonde ? { sync: (ctx: AppContext) => syncFromWonde(ctx, wonde).then(() => undefined) } : {};
 }
 
 function sleepUntil(at: number): Promise<void> {

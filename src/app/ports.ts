@@ -1,4 +1,5 @@
 import type { Config } from "../config/load-config.js";
+import type { RegisterMapping } from "../domain/attendance/register-mapping.js";
 import type { Clock } from "../domain/clock.js";
 import type { Policy } from "../domain/policy.js";
 import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
@@ -6,6 +7,7 @@ import type { StaffDetails } from "../domain/staff-details.js";
 import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
 import type { CredentialStatus } from "../http/readiness.js";
+import type { AttendanceStore } from "./attendance/attendance-port.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
 import type { OpsStore, OutboxStore } from "./outbox-port.js";
 
@@ -180,6 +182,8 @@ export interface Store extends OutboxStore, OpsStore {
   /** A person's mobile and vehicle for their request forms (`homevisit me`, or their last visit). */
   getStaffDetails(staffId: string): Promise<StaffDetails | null>;
   saveStaffDetails(staffId: string, details: StaffDetails): Promise<void>;
+  /** Pupils, the register, attendance triggers and agreement follow-ups (src/app/attendance). */
+  readonly attendance: AttendanceStore;
   close(): Promise<void>;
 }
 
@@ -207,8 +211,9 @@ export interface Downloads {
   publish(
     filename: string,
     contentType: string,
-    body: string,
-    audit: { visitId: null; actorId: string; actor: string; platform: Platform | "system" },
+    body: string | Uint8Array,
+    audit: { visitId: string | null; actorId: string; actor: string; platform: Platform | "system" },
+    options?: { inline?: boolean },
   ): string;
 }
 
@@ -233,4 +238,8 @@ export interface AppContext {
   /** Asks the outbox to deliver now rather than at the next tick. */
   kick(): void;
   downloads: Downloads;
+  /** The chat platforms this instance delivers to, in order of preference (set at start-up). */
+  platforms?: readonly Platform[];
+  /** How register exports shared in chat are read (ATTENDANCE_MAPPING_FILE). */
+  registerMapping?: RegisterMapping;
 }

@@ -42,6 +42,14 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty", ""]).optional(),
   DATABASE_TIMEOUT_SECONDS: z.coerce.number().min(0.2).max(60).default(2),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  ATTENDANCE_MAPPING_FILE: z.string().default("attendance/mappings/default.yaml"),
+  ATTENDANCE_CHECK_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use 24-hour HH:MM, e.g. 10:00")
+    .default("10:00"),
+  WONDE_TOKEN: optionalText,
+  WONDE_SCHOOL_ID: optionalText,
+  WONDE_API_URL: optionalText.pipe(z.url("must be a URL, e.g. https://api.wonde.com/v1.0/").optional()),
 });
 
 export interface Config {
@@ -72,6 +80,13 @@ export interface Config {
   deliveryConcurrency: number;
   /** Where people reach this server (for download links); defaults to http://localhost:PORT. */
   publicUrl: string;
+  /** Attendance: how register exports are read, when the triggers are looked at, and Wonde. */
+  attendance: {
+    mappingFile: string;
+    /** HH:MM school time, each school day: the Wonde sync (if on), the triggers and the follow-ups. */
+    checkAt: string;
+    wonde: { token: string; schoolId: string; apiUrl: string } | null;
+  };
   /** Why a platform is off, for the start-up summary. */
   notes: string[];
 }
@@ -114,6 +129,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     notes.push("Teams: off (set CLIENT_ID, CLIENT_SECRET and TENANT_ID to turn it on)");
   }
 
+  if (!!e.WONDE_TOKEN !== !!e.WONDE_SCHOOL_ID)
+    throw new ConfigError(
+      "WONDE_TOKEN and WONDE_SCHOOL_ID go together: the school's Wonde id (e.g. A1234567890) and your Wonde API token.",
+    );
+
   const production = e.NODE_ENV === "production";
   if (production && !e.PUBLIC_URL)
     throw new ConfigError(
@@ -144,6 +164,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     databaseTimeoutMs: Math.round(e.DATABASE_TIMEOUT_SECONDS * 1000),
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    attendance: {
+      mappingFile: e.ATTENDANCE_MAPPING_FILE,
+      checkAt: e.ATTENDANCE_CHECK_AT,
+      wonde:
+        e.WONDE_TOKEN && e.WONDE_SCHOOL_ID
+          ? { token: e.WONDE_TOKEN, schoolId: e.WONDE_SCHOOL_ID, apiUrl: e.WONDE_API_URL ?? "https://api.wonde.com/v1.0/" }
+          : null,
+    },
     notes,
   };
   return Object.freeze(config);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { type RegisterMapping, registerMappingSchema } from "../domain/attendance/register-mapping.js";
 import { type Policy, policySchema } from "../domain/policy.js";
 import { type Directory, directorySchema } from "../domain/school-directory.js";
 import { ConfigError, formatIssues } from "./config-error.js";
@@ -13,6 +14,11 @@ export function loadPolicyFile(path: string): Policy {
 /** Reads a school's directory: staff, their roles and platform ids, and which channel is which. */
 export function loadDirectoryFile(path: string): Directory {
   return parseFile(path, directorySchema);
+}
+
+/** Reads a register mapping file: which CSV column is which, and what each mark code means. */
+export function loadRegisterMappingFile(path: string): RegisterMapping {
+  return parseFile(path, registerMappingSchema);
 }
 
 function parseFile<S extends z.ZodType>(path: string, schema: S): z.infer<S> {

@@ -22,6 +22,14 @@ export const escalationStepSchema = z.object({
   emergencyPack: z.boolean().default(false),
 });
 
+/** The attendance keys' defaults, also given to policy snapshots taken before they existed. */
+export const ATTENDANCE_DEFAULTS = {
+  leadRoles: ["dsl", "attendance_champion"],
+  officeRoles: ["office"],
+  importRoles: ["dsl", "deputy_dsl", "attendance_champion", "headteacher"],
+  cmeReferralPrompt: false,
+} as const;
+
 export const policySchema = z
   .object({
     /** Copied onto each visit at approval; editing the policy never changes a visit already running. */
@@ -139,8 +147,31 @@ export const policySchema = z
         /** Tell these roles when nobody answers at the door (a "We called today" card is left). */
         notifyOnNoAnswer: z.array(slug).default([]),
         fallingAttendanceMonthsNotify: z.number().int().min(1).optional(),
+        /** Who is sent visit suggestions, must-see, PNAR, CME and falling-attendance reminders. */
+        leadRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.leadRoles]),
+        /** Who is told on day 1 to try phone, text and email. */
+        officeRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.officeRoles]),
+        /** Who may import the register from chat (`homevisit attendance` with the file). */
+        importRoles: z
+          .array(slug)
+          .min(1)
+          .default([...ATTENDANCE_DEFAULTS.importRoles]),
+        /** After a visit nobody answered, with the child not seen and still absent: prompt a CME referral. */
+        cmeReferralPrompt: z.boolean().default(false),
       })
-      .default({ notifyOnNoAnswer: [] }),
+      .default(() => ({
+        notifyOnNoAnswer: [],
+        leadRoles: [...ATTENDANCE_DEFAULTS.leadRoles],
+        officeRoles: [...ATTENDANCE_DEFAULTS.officeRoles],
+        importRoles: [...ATTENDANCE_DEFAULTS.importRoles],
+        cmeReferralPrompt: false,
+      })),
     records: z.object({
       retentionYears: z.number().int().min(1).max(100),
       /** Remind the lead if the Home Visit Form is still missing after this long… */
@@ -148,6 +179,8 @@ export const policySchema = z
       /** …and the DSL after this long. */
       escalateToDslAfterMinutes: minutes(7 * 24 * 60).default(24 * 60),
       weCalledTodayCard: z.boolean().default(false),
+      /** Days after the Home Visit Form that the lead is asked whether each agreement was kept (unset: never). */
+      followUpAfterDays: z.number().int().min(1).max(90).optional(),
     }),
   })
   .superRefine((policy, ctx) => {
@@ -187,9 +220,25 @@ export type Policy = z.infer<typeof policySchema>;
  */
 export function withCurrentDefaults(snapshot: Policy): Policy {
   const p = snapshot as Policy & Partial<Record<"start" | "cancellation", unknown>>;
-  if (p.start && p.cancellation && p.escalation.repeatMinutes && p.approval.allowSelfApproval !== undefined) return snapshot;
+  const attendance = snapshot.attendance ?? { notifyOnNoAnswer: [] };
+  if (
+    p.start &&
+    p.cancellation &&
+    p.escalation.repeatMinutes &&
+    p.approval.allowSelfApproval !== undefined &&
+    attendance.leadRoles &&
+    attendance.cmeReferralPrompt !== undefined
+  )
+    return snapshot;
   return {
     ...snapshot,
+    attendance: {
+      ...attendance,
+      leadRoles: attendance.leadRoles ?? [...ATTENDANCE_DEFAULTS.leadRoles],
+      officeRoles: attendance.officeRoles ?? [...ATTENDANCE_DEFAULTS.officeRoles],
+      importRoles: attendance.importRoles ?? [...ATTENDANCE_DEFAULTS.importRoles],
+      cmeReferralPrompt: attendance.cmeReferralPrompt ?? false,
+    },
     approval: { ...snapshot.approval, allowSelfApproval: snapshot.approval.allowSelfApproval ?? false },
     start: snapshot.start ?? { graceMinutes: 15, officeAfterMinutes: 10, approverAfterMinutes: 10 },
     escalation: { ...snapshot.escalation, repeatMinutes: snapshot.escalation.repeatMinutes || 5 },

@@ -67,6 +67,8 @@ export type SafetyEffect =
   /** What the pair typed that homevisit could not read, for the office to read instead. */
   | { type: "unread_message"; by: string; text: string }
   | { type: "visit_cancelled"; by: string; reason: string; staffAway: boolean; notify: string[] }
+  /** Nobody answered: the pair are sent the school's "We called today" card (once per visit). */
+  | { type: "we_called_card"; at: string }
   | { type: "request_record" }
   | { type: "record_reminder"; to: "lead" | "dsl" };
 

@@ -25,6 +25,11 @@ export const visitRecordSchema = z
     safeAndWell: z.enum(["yes", "no", "unsure"], { error: "choose yes, no or unsure" }),
     discussed: longText("what was discussed").min(1, "say what was discussed"),
     agreements: longText("agreements").optional(),
+    /** The agreements one by one (a line each on the form), each followed up where the policy says. */
+    agreementList: z
+      .array(z.string().trim().min(1).max(500, "keep each agreement under 500 characters"))
+      .max(20, "at most 20 agreements")
+      .default([]),
     voiceOfChild: longText("the voice of the child").optional(),
     concerns: longText("concerns").optional(),
     safeguardingConcern: z.boolean().default(false),

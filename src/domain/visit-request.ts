@@ -70,7 +70,9 @@ export interface PolicyWarning {
     | "animals"
     | "safeguarding"
     | "approver-on-visit"
-    | "overlapping-visit";
+    | "overlapping-visit"
+    /** From an attendance trigger: day 6 without "eyes on", the visit is not optional. */
+    | "must-take-place";
   text: string;
 }
 

@@ -85,6 +85,8 @@ export interface Progress {
   approvalRemindedAt?: string;
   /** When the visit's thread was opened in the visits channel (on the day). */
   threadOpenedAt?: string;
+  /** When the pair were sent the "We called today" card (nobody answered), for the Home Visit Form. */
+  weCalledCard?: { at: string };
   /** Reminders already sent for a missing Home Visit Form. */
   recordReminders?: { lead?: string; dsl?: string };
 }

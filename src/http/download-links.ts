@@ -6,8 +6,9 @@ import type { HttpRoutes } from "./http-server.js";
 interface Download {
   filename: string;
   contentType: string;
-  body: string;
+  body: string | Uint8Array;
   expiresAt: number;
+  inline: boolean;
   audit: Omit<AuditInput, "at" | "action">;
 }
 
@@ -45,7 +46,7 @@ export class DownloadLinks {
       });
       res.writeHead(200, {
         "content-type": download.contentType,
-        "content-disposition": `attachment; filename="${download.filename}"`,
+        "content-disposition": `${download.inline ? "inline" : "attachment"}; filename="${download.filename}"`,
         "cache-control": "no-store",
       });
       res.end(download.body);
@@ -53,10 +54,17 @@ export class DownloadLinks {
   }
 
   /** Makes a link to a file that expires in 15 minutes. */
-  publish(filename: string, contentType: string, body: string, audit: Download["audit"]): string {
+  publish(
+    filename: string,
+    contentType: string,
+    body: string | Uint8Array,
+    audit: Download["audit"],
+    options: { inline?: boolean } = {},
+  ): string {
     this.prune();
     const token = randomBytes(24).toString("base64url");
-    this.downloads.set(token, { filename, contentType, body, audit, expiresAt: this.clock.now().getTime() + TTL_MS });
+    const expiresAt = this.clock.now().getTime() + TTL_MS;
+    this.downloads.set(token, { filename, contentType, body, audit, expiresAt, inline: options.inline ?? false });
     return `${this.publicUrl.replace(/\/$/, "")}/downloads/${token}/${filename}`;
   }
 

@@ -2,6 +2,7 @@ import type { AuditEntry, MessageRef, Store } from "../app/ports.js";
 import type { Clock } from "../domain/clock.js";
 import type { Platform } from "../domain/school-directory.js";
 import { runWithLogContext } from "../observability/log-context.js";
+import { createAttendanceStore } from "./attendance-store.js";
 import { runDailyJob } from "./daily-jobs.js";
 import { processDueTimers } from "./due-timers.js";
 import { findThreadVisitId, linkThread, threadOf } from "./message-links.js";
@@ -114,6 +115,7 @@ export function createPrismaStore(db: Database, clock: Clock): Store {
     applyRetention: (now) => applyRetentionRules(prisma, now),
     getStaffDetails: (staffId) => getStaffDetails(prisma, staffId),
     saveStaffDetails: (staffId, details) => saveStaffDetails(prisma, staffId, details, clock.now()),
+    attendance: createAttendanceStore(prisma, clock),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { ATTENDANCE_BUTTON_IDS } from "../../app/interactions/attendance-interactions.js";
 import { identify } from "../../app/interactions/identify.js";
 import { pressButton } from "../../app/interactions/press-button.js";
 import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
@@ -13,7 +14,7 @@ import { escapeMrkdwn } from "./slack-text.js";
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /** Every button on our cards, by action id: part of the outside contract. */
-const BUTTONS = [...Object.values(APPROVAL_ACTIONS), ...Object.values(VISIT_ACTIONS)];
+const BUTTONS = [...Object.values(APPROVAL_ACTIONS), ...Object.values(VISIT_ACTIONS), ...ATTENDANCE_BUTTON_IDS];
 
 /**
  * The buttons on our cards. Each press is acknowledged at once; the work follows, and the presser is

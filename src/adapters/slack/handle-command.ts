@@ -7,6 +7,7 @@ import { answerCommand, type CommandAnswer, commandHelp, opensForm } from "../..
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
+import { recentFile } from "./shared-file.js";
 import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
 
 export const SLASH_COMMAND = "/homevisit";
@@ -45,12 +46,15 @@ export function registerCommand(app: App, ctx: AppContext): void {
     });
     // A command typed in a channel can set that channel up; a direct message cannot.
     const inChannel = !command.channel_id.startsWith("D") && command.channel_name !== "directmessage";
-    const answer = answerCommand(ctx, actor, text, inChannel ? { channel: { channel: command.channel_id } } : {}).catch(
-      (error: unknown): CommandAnswer => {
-        ctx.log.error("slack: /homevisit failed", { error: String(error) });
-        return { kind: "text", text: SOMETHING_WRONG };
-      },
-    );
+    const options = {
+      ...(inChannel ? { channel: { channel: command.channel_id } } : {}),
+      // A slash command carries no file: `attendance` reads the CSV the person shared here just before.
+      attachment: recentFile(client, command.user_id, command.channel_id),
+    };
+    const answer = answerCommand(ctx, actor, text, options).catch((error: unknown): CommandAnswer => {
+      ctx.log.error("slack: /homevisit failed", { error: String(error) });
+      return { kind: "text", text: SOMETHING_WRONG };
+    });
     const first = await Promise.race([answer, late]);
     clearTimeout(timer);
     if (first !== "late") {

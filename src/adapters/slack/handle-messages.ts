@@ -4,6 +4,7 @@ import { type MessageResult, receiveMessage } from "../../app/interactions/recei
 import { NOT_RECORDED } from "../../app/messages/error-text.js";
 import type { AppContext } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
+import { fileFromEvent } from "./shared-file.js";
 import { slashed } from "./slack-answers.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
@@ -17,6 +18,7 @@ const messageEventSchema = z.looseObject({
   thread_ts: z.string().optional(),
   channel: z.string(),
   channel_type: z.string().optional(),
+  files: z.array(z.unknown()).optional(),
 });
 
 /**
@@ -66,6 +68,7 @@ export function registerMessages(app: App, ctx: AppContext, botUserId: string | 
               : { kind: "channel", channel: message.channel, mentioned },
         onceKey: `slack:message:${message.channel}:${message.ts}`,
         channelRef: { channel: message.channel },
+        attachment: fileFromEvent(client, message.files),
       });
     } catch (error) {
       // A check-in that was not recorded must not look as if it was.

@@ -2,6 +2,7 @@ import { type MessagePlace, receiveMessage } from "../../app/interactions/receiv
 import { commandHelp } from "../../app/use-cases/answer-command.js";
 import { messageCard, textCard } from "./adaptive-card.js";
 import { cardMessage } from "./connector.js";
+import { fileFromActivity } from "./file-attachment.js";
 import { formCard } from "./form-card.js";
 import {
   baseConversationId,
@@ -16,7 +17,7 @@ import {
 import { reply, sendPrivately, type TeamsContext } from "./teams-context.js";
 
 /** Answers about someone's own visits or records: sent to their 1:1 chat when asked in a channel. */
-const PERSONAL = /^(status|list|cancel|record|export)\b/i;
+const PERSONAL = /^(status|list|cancel|record|export|attendance)\b/i;
 
 /**
  * A message to the bot, read by the shared interaction layer: `homevisit …` commands, replies in a
@@ -45,6 +46,7 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
     text,
     place,
     ...(activity.id ? { onceKey: `teams:message:${activity.conversation.id}:${activity.id}` } : {}),
+    attachment: fileFromActivity(activity),
     channelRef: {
       channel,
       ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),

@@ -15,6 +15,7 @@ import { checkCanDecide, decideOnVisit } from "../use-cases/decide-visit.js";
 import { checkInByButton } from "../use-cases/reply-to-visit.js";
 import { acknowledgeAlert, confirmStaffSafe } from "../use-cases/respond-to-alert.js";
 import { openRecordForm } from "../use-cases/submit-record.js";
+import { ATTENDANCE_BUTTONS } from "./attendance-interactions.js";
 import { done, type InteractionResult, refused } from "./results.js";
 
 export interface ButtonPress {
@@ -28,6 +29,9 @@ type ButtonHandler = (ctx: AppContext, actor: Actor, press: ButtonPress) => Prom
 
 /** A pressed button, on any platform: the one table from action id to use case. */
 export async function pressButton(ctx: AppContext, actor: Actor, press: ButtonPress): Promise<InteractionResult> {
+  // Attendance cards carry a trigger's (or a follow-up's) id, never a visit's.
+  const attendance = ATTENDANCE_BUTTONS[press.actionId];
+  if (attendance) return attendance(ctx, actor, press);
   const handler = BUTTONS[press.actionId];
   if (!handler)
     return {

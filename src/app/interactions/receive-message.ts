@@ -3,6 +3,7 @@ import { parseReply } from "../../domain/replies/reply-words.js";
 import { wordsOf } from "../../domain/replies/typed-words.js";
 import type { Platform } from "../../domain/school-directory.js";
 import { type Actor, isOnVisit } from "../../domain/visit.js";
+import type { RegisterFile } from "../attendance/import-register.js";
 import type { AppContext, MessageRef } from "../ports.js";
 import { answerCommand, COMMAND_VERBS } from "../use-cases/answer-command.js";
 import { replyToVisit } from "../use-cases/reply-to-visit.js";
@@ -29,6 +30,8 @@ export interface IncomingMessage {
   onceKey?: string;
   /** The channel as the platform names it, for `homevisit setup <role>` typed there. */
   channelRef?: MessageRef;
+  /** A file that came with the message (the register for `homevisit attendance`), fetched on demand. */
+  attachment?: () => Promise<RegisterFile | null>;
 }
 
 /** The answer is queued in the thread or DM (outbox), said to this person now, or there is none. */
@@ -68,7 +71,11 @@ async function command(
 ): Promise<MessageResult> {
   if (actor instanceof DomainError) return refused(actor);
   const channel = message.place.kind === "dm" ? undefined : message.channelRef;
-  return { kind: "answer", answer: await answerCommand(ctx, actor, text, channel ? { channel } : {}) };
+  const file = {
+    ...(message.attachment ? { attachment: message.attachment } : {}),
+    ...(message.onceKey ? { onceKey: message.onceKey } : {}),
+  };
+  return { kind: "answer", answer: await answerCommand(ctx, actor, text, { ...(channel ? { channel } : {}), ...file }) };
 }
 
 /**

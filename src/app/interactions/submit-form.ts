@@ -11,6 +11,7 @@ import { visitLabel } from "../messages/visit-details.js";
 import type { AppContext } from "../ports.js";
 import { requestVisit } from "../use-cases/request-visit.js";
 import { submitRecord } from "../use-cases/submit-record.js";
+import { ATTENDANCE_FORM_HANDLERS } from "./attendance-interactions.js";
 import { conditionsFrom, decide, standDown } from "./press-button.js";
 import { done, type InteractionResult, refused } from "./results.js";
 
@@ -59,6 +60,7 @@ const expired = {
 } as const;
 
 const FORMS: Record<string, FormHandler> = {
+  ...ATTENDANCE_FORM_HANDLERS,
   [REQUEST_FORM_ID]: async (ctx, actor, sub, options) => {
     const outcome = await requestVisit(ctx, actor, formToRequest(sub.values, actor.staffId, ctx.directory), {
       confirmByMessage: options.confirmByMessage ?? false,

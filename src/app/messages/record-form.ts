@@ -45,7 +45,13 @@ export function recordForm(visit: Visit): NeutralForm {
       maxLength: 2000,
       hint: "Facts, and people's own words where they matter.",
     },
-    { id: "agreements", label: "Agreements made with parents", kind: "textarea", maxLength: 2000 },
+    {
+      id: "agreements",
+      label: "Agreements made with parents",
+      kind: "textarea",
+      maxLength: 2000,
+      hint: "One agreement per line: each is followed up on its own.",
+    },
     { id: "voice_of_child", label: "Voice of the child", kind: "textarea", maxLength: 2000 },
     { id: "concerns", label: "Concerns", kind: "textarea", maxLength: 2000 },
     { id: "safeguarding_concern", label: "This is a safeguarding concern (the DSL is alerted at once)", kind: "checkbox" },
@@ -53,8 +59,14 @@ export function recordForm(visit: Visit): NeutralForm {
     { id: "further_visit", label: "Further visit date", kind: "date" },
     { id: "reminder_letter", label: "Reminder letter to send", kind: "checkbox" },
     { id: "referral", label: "Referral needed", kind: "checkbox" },
-    { id: "we_called_card", label: '"We called today" card left', kind: "checkbox" },
-    { id: "we_called_time", label: "Card left at", kind: "time" },
+    // Filled in when homevisit sent the pair the card (they replied "no answer").
+    {
+      id: "we_called_card",
+      label: '"We called today" card left',
+      kind: "checkbox",
+      initial: p.weCalledCard ? "true" : undefined,
+    },
+    { id: "we_called_time", label: "Card left at", kind: "time", initial: hhmm(p.weCalledCard?.at) },
     { id: "incident", label: "Incident (record details while fresh)", kind: "textarea", maxLength: 2000 },
   ];
   return {
@@ -84,6 +96,10 @@ export function formToRecord(values: Record<string, string | undefined>): unknow
     safeAndWell: v("safe_and_well"),
     discussed: v("discussed") ?? "",
     agreements: v("agreements"),
+    agreementList: (v("agreements") ?? "")
+      .split(/\r?\n/)
+      .map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "").trim())
+      .filter(Boolean),
     voiceOfChild: v("voice_of_child"),
     concerns: v("concerns"),
     safeguardingConcern: tick("safeguarding_concern"),
@@ -108,6 +124,7 @@ const fieldForPath: Record<string, string> = {
   safeAndWell: "safe_and_well",
   discussed: "discussed",
   agreements: "agreements",
+  agreementList: "agreements",
   voiceOfChild: "voice_of_child",
   concerns: "concerns",
   actions: "actions",
@@ -119,7 +136,7 @@ const fieldForPath: Record<string, string> = {
 export function toRecordFormErrors(errors: readonly FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const error of errors) {
-    const field = fieldForPath[error.field] ?? "present";
+    const field = fieldForPath[error.field] ?? fieldForPath[error.field.split(".")[0] ?? ""] ?? "present";
     out[field] ??= error.message.charAt(0).toUpperCase() + error.message.slice(1);
   }
   return out;
@@ -144,7 +161,7 @@ export function recordMessage(visit: Visit, record: VisitRecordForm, by: string,
     { label: "Discussed", value: record.discussed },
   ];
   const optional: [string, string | undefined][] = [
-    ["Agreements", record.agreements],
+    ["Agreements", record.agreementList?.length ? record.agreementList.map((a) => `• ${a}`).join("\n") : record.agreements],
     ["Voice of the child", record.voiceOfChild],
     ["Concerns", record.concerns],
     ["Actions", record.actions],

@@ -8,6 +8,7 @@ import { answerMessage } from "../messages/reply-answers.js";
 import { notStartedNotice, startQuestion } from "../messages/start-messages.js";
 import { timeOf, visitLabel, when } from "../messages/visit-details.js";
 import { checkInPrompt, nameOf, notice, recordRequest, threadOpener, threadReply } from "../messages/visit-messages.js";
+import { weCalledTodayMessage } from "../messages/we-called-today.js";
 import type { OutgoingMessage, Target } from "../ports.js";
 import { type Recipient, resolveRecipients } from "./recipients.js";
 
@@ -181,6 +182,9 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
         ...toTargets(effect.notify, () => notice(text)),
       ];
     }
+    case "we_called_card":
+      // Privately, to the pair only: the card has the child's name on it.
+      return toTargets(["pair"], () => weCalledTodayMessage(visit, new Date(effect.at)));
     case "request_record":
       return [out({ kind: "dm", staffId: visit.request.lead.staffId }, recordRequest(visit, false))];
     case "record_reminder":

@@ -1,5 +1,7 @@
 import { type ChannelRole, channelRoles, findStaff, type Platform } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
+import { importFromChat } from "../attendance/import-from-chat.js";
+import type { RegisterFile } from "../attendance/import-register.js";
 import { errorText } from "../messages/error-text.js";
 import { myDetailsForm, requestPrefill } from "../messages/my-details-form.js";
 import type { NeutralForm, NeutralMessage } from "../messages/neutral-message.js";
@@ -19,6 +21,7 @@ const SHARED_HELP = [
   "homevisit cancel HV-XXXXX reason — cancel a visit (say why)",
   "homevisit record HV-XXXXX — read a completed Home Visit Form (the pair, approvers, DSL)",
   "homevisit export 2026-09-01 2026-12-31 — records for a safeguarding system (DSL, headteacher)",
+  "homevisit attendance — with the register export (CSV) attached: import it (DSL, attendance champion, headteacher)",
   "homevisit help — this help",
 ];
 
@@ -40,7 +43,19 @@ export function commandHelp(platform: Platform): string {
 }
 
 /** The first words of the commands, so a direct message "status" is a command, not a reply. */
-export const COMMAND_VERBS = new Set(["status", "list", "cancel", "record", "export", "new", "request", "setup", "set-up", "me"]);
+export const COMMAND_VERBS = new Set([
+  "status",
+  "list",
+  "cancel",
+  "record",
+  "export",
+  "new",
+  "request",
+  "setup",
+  "set-up",
+  "me",
+  "attendance",
+]);
 
 const FORM_COMMANDS = new Set(["", "new", "request", "me"]);
 
@@ -56,6 +71,10 @@ export type CommandAnswer =
 export interface CommandOptions {
   /** The channel the command was typed in (not a direct message), for `setup`. */
   channel?: MessageRef;
+  /** The file shared with the message or the command, fetched only once the person may import it. */
+  attachment?: () => Promise<RegisterFile | null>;
+  /** The platform's id for the message, so a retried delivery imports once. */
+  onceKey?: string;
 }
 
 /** Reads a subcommand and answers it; adapters only render the answer. */
@@ -117,6 +136,8 @@ export async function answerCommand(
       const result = await shareExport(ctx, actor, from, to);
       return result.ok ? { kind: "message", message: result.value.message } : say(errorText(result.error));
     }
+    case "attendance":
+      return say(await importFromChat(ctx, actor, options));
     case "setup":
     case "set-up": {
       const asked = (rest[0] ?? "").toLowerCase();

@@ -2,6 +2,7 @@ import { DomainError, type Result } from "../../domain/domain-error.js";
 import type { Actor, Visit } from "../../domain/visit.js";
 import type { VisitRecordForm } from "../../domain/visit-record.js";
 import type { AppContext } from "../app-context.js";
+import type { FollowUpRow } from "../attendance/attendance-port.js";
 import type { AuditEntry, RecordRow } from "../ports.js";
 import { mayExport } from "../records-access.js";
 import { asResult } from "./change-visit.js";
@@ -21,6 +22,8 @@ export interface ExportedVisit {
   recordSubmittedBy: string;
   recordSubmittedAt: string;
   safeguardingConcern: boolean;
+  /** The agreements made with parents, each with its follow-up (Morecambe Road) where there is one. */
+  agreements: { agreement: string; followUp: { dueAt: string; state: string; answeredBy: string; answeredAt: string } | null }[];
   audit: { at: string; actor: string; platform: string; action: string }[];
 }
 
@@ -55,7 +58,14 @@ export async function exportRecords(
     const visits = await ctx.store.listVisits({ from: start, to: end, limit: 10_000 });
     const rows: ExportedVisit[] = [];
     for (const visit of visits)
-      rows.push(toExported(visit, await ctx.store.listRecords(visit.id), await ctx.store.listAudit(visit.id)));
+      rows.push(
+        toExported(
+          visit,
+          await ctx.store.listRecords(visit.id),
+          await ctx.store.listAudit(visit.id),
+          await ctx.store.attendance.listFollowUps(visit.id),
+        ),
+      );
     const who =
       actor === "command-line" ? { staffId: "command-line", name: "npm run export", platform: "system" as const } : actor;
     await ctx.store.appendAudit({
@@ -71,7 +81,7 @@ export async function exportRecords(
   });
 }
 
-function toExported(visit: Visit, records: RecordRow[], audit: AuditEntry[]): ExportedVisit {
+function toExported(visit: Visit, records: RecordRow[], audit: AuditEntry[], followUps: FollowUpRow[]): ExportedVisit {
   const latest = records[records.length - 1];
   const form = (latest?.form ?? null) as (VisitRecordForm & { signedBy?: string }) | null;
   const r = visit.request;
@@ -90,8 +100,31 @@ function toExported(visit: Visit, records: RecordRow[], audit: AuditEntry[]): Ex
     recordSubmittedBy: form?.signedBy ?? latest?.submittedBy ?? "",
     recordSubmittedAt: latest?.submittedAt.toISOString() ?? "",
     safeguardingConcern: form?.safeguardingConcern ?? false,
+    agreements: agreementsOf(form, followUps),
     audit: audit.map((a) => ({ at: a.at.toISOString(), actor: a.actor, platform: a.platform, action: a.action })),
   };
+}
+
+/** The form's agreements (a list, or the one text field of records from before lists), with their follow-ups. */
+function agreementsOf(
+  form: (VisitRecordForm & { signedBy?: string }) | null,
+  followUps: FollowUpRow[],
+): ExportedVisit["agreements"] {
+  const list = form?.agreementList?.length ? form.agreementList : form?.agreements ? [form.agreements] : [];
+  return list.map((agreement, position) => {
+    const f = followUps.find((row) => row.position === position && row.agreement === agreement);
+    return {
+      agreement,
+      followUp: f
+        ? {
+            dueAt: f.dueAt.toISOString(),
+            state: f.state,
+            answeredBy: f.answeredBy ?? "",
+            answeredAt: f.answeredAt?.toISOString() ?? "",
+          }
+        : null,
+    };
+  });
 }
 
 const COLUMNS: [string, (v: ExportedVisit) => string][] = [
@@ -109,7 +142,18 @@ const COLUMNS: [string, (v: ExportedVisit) => string][] = [
   ["Safe and well", (v) => String(v.outcome?.safeAndWell ?? "")],
   ["Present", (v) => String(v.outcome?.present ?? "")],
   ["Discussed", (v) => String(v.outcome?.discussed ?? "")],
-  ["Agreements", (v) => String(v.outcome?.agreements ?? "")],
+  ["Agreements", (v) => v.agreements.map((a) => a.agreement).join(" | ")],
+  [
+    "Follow-ups",
+    (v) =>
+      v.agreements
+        .filter((a) => a.followUp)
+        .map(
+          (a) =>
+            `${a.agreement}: ${a.followUp?.state.replace("_", " ")}${a.followUp?.answeredBy ? ` (${a.followUp.answeredBy})` : ""}`,
+        )
+        .join(" | "),
+  ],
   ["Voice of the child", (v) => String(v.outcome?.voiceOfChild ?? "")],
   ["Concerns", (v) => String(v.outcome?.concerns ?? "")],
   ["Safeguarding concern", (v) => (v.safeguardingConcern ? "yes" : "no")],

@@ -22,6 +22,8 @@ export interface RequestOptions {
   confirmByMessage?: boolean;
   /** The platform's id for this submission (a Slack view, a Teams card): one visit however often it arrives. */
   onceKey?: string;
+  /** Warnings the caller knows of, first on the approval card (an attendance trigger: this visit must take place). */
+  extraWarnings?: readonly PolicyWarning[];
 }
 
 /** Visits that still hold their staff for their planned time. */
@@ -44,7 +46,12 @@ export async function requestVisit(
   if (assessment.errors.length > 0) return { ok: false, errors: assessment.errors };
 
   const { codeWord, ...request } = parsed.value;
-  const warnings = [...assessment.warnings, ...approverOnVisit(ctx, parsed.value), ...(await overlapping(ctx, parsed.value))];
+  const warnings = [
+    ...(options.extraWarnings ?? []),
+    ...assessment.warnings,
+    ...approverOnVisit(ctx, parsed.value),
+    ...(await overlapping(ctx, parsed.value)),
+  ];
   const visit: Visit = {
     id: newVisitId(),
     status: "requested",

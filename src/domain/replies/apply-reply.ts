@@ -204,7 +204,12 @@ function atTheDoor(
     parentsLate: type === "parents_late" ? allowed : (current?.parentsLate ?? false),
     ...(type === "no_answer" || current?.noAnswer ? { noAnswer: true } : {}),
   };
-  const arrived = withArrival(moved.value, staffId, now, { doorstep });
+  // The school's card, once per visit, when its policy has one (Lincolnshire's Appendix B).
+  const card = type === "no_answer" && visit.policy.records.weCalledTodayCard && !visit.progress.weCalledCard;
+  const arrived = withArrival(moved.value, staffId, now, {
+    doorstep,
+    ...(card ? { weCalledCard: { at: now.toISOString() } } : {}),
+  });
   const updated = withCheckIn(arrived, staffId, now, "at the address");
   const waitUntil = doorstepEnd(updated.visit, now).toISOString();
   const answer: ReplyAnswer =
@@ -213,7 +218,12 @@ function atTheDoor(
       : type === "no_answer"
         ? { kind: "no_answer", waitUntil }
         : { kind: "at_door", waitUntil };
-  return ok({ visit: updated.visit, effects: [...updated.effects, { type: "answer", answer, to: staffId }], action: type });
+  const cardEffect: SafetyEffect[] = card ? [{ type: "we_called_card", at: now.toISOString() }] : [];
+  return ok({
+    visit: updated.visit,
+    effects: [...updated.effects, { type: "answer", answer, to: staffId }, ...cardEffect],
+    action: type,
+  });
 }
 
 function delay(visit: Visit, minutes: number, staffId: string, now: Date): Result<ReplyOutcome> {

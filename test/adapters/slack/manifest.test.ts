@@ -57,7 +57,7 @@ describe("manifests/slack/manifest.yaml", () => {
     expect(manifest.display_information.name).toBe("homevisit");
     expect(manifest.features.bot_user.display_name).toBe("homevisit");
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ["channels:history", "chat:write", "commands", "groups:history", "im:history", "im:write"].sort(),
+      ["channels:history", "chat:write", "commands", "files:read", "groups:history", "im:history", "im:write"].sort(),
     );
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([

@@ -39,6 +39,10 @@ export interface SlackApiStub {
   slowDown(method: string, ms: number | "never"): void;
   /** Every call to `method` matching `when` fails with this answer, until reset (a person's DMs that keep failing). */
   failAlways(method: string, failure: CannedFailure, when: (params: Record<string, unknown>) => boolean): void;
+  /** A file someone shared: files.info and files.list know it, and its url_private serves `content`. */
+  addFile(id: string, name: string, content: string, options?: { user?: string; channel?: string }): void;
+  /** The Authorization headers file downloads came with. */
+  downloads: string[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -54,6 +58,21 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   const lasting: { method: string; failure: CannedFailure; when: (params: Record<string, unknown>) => boolean }[] = [];
   const delays = new Map<string, number | "never">();
   let counter = 100;
+  const files = new Map<
+    string,
+    { id: string; name: string; content: string; user?: string; channel?: string; created: number }
+  >();
+  const downloads: string[] = [];
+  let base = "";
+  const fileInfo = (f: { id: string; name: string; content: string; created: number }) => ({
+    id: f.id,
+    name: f.name,
+    filetype: "csv",
+    size: f.content.length,
+    created: f.created,
+    url_private: `${base}/files-pri/${f.id}/${f.name}`,
+    url_private_download: `${base}/files-pri/${f.id}/download/${f.name}`,
+  });
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
 
   const answer = (method: string, params: Record<string, unknown>): Record<string, unknown> => {
@@ -75,6 +94,17 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
         return { ok: true, channel, ts: params.ts };
       case "chat.postEphemeral":
         return { ok: true, message_ts: nextTs() };
+      case "files.info": {
+        const file = files.get(String(params.file ?? ""));
+        return file ? { ok: true, file: fileInfo(file) } : { ok: false, error: "file_not_found" };
+      }
+      case "files.list":
+        return {
+          ok: true,
+          files: [...files.values()]
+            .filter((f) => (!params.user || f.user === params.user) && (!params.channel || f.channel === params.channel))
+            .map(fileInfo),
+        };
       case "views.open":
       case "views.update":
       case "views.push":
@@ -93,6 +123,14 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   const server: Server = createServer(async (req, res) => {
     const raw = await readAll(req);
     const path = new URL(req.url ?? "/", "http://stub").pathname;
+    const download = /^\/files-pri\/([^/]+)\//.exec(path);
+    if (download) {
+      downloads.push(req.headers.authorization ?? "");
+      const file = files.get(download[1] ?? "");
+      res.writeHead(file && req.headers.authorization ? 200 : 404, { "content-type": "text/csv" });
+      res.end(file && req.headers.authorization ? file.content : "not found");
+      return;
+    }
     const method = path.startsWith("/api/") ? path.slice("/api/".length) : "response_url";
     const params = parse(raw, req.headers["content-type"] ?? "");
     if (method === "response_url") params.url = path;
@@ -130,7 +168,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     res.end(JSON.stringify(call.response));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url: `${base}/api/`,
@@ -156,6 +194,10 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       if (ms === 0) delays.delete(method);
       else delays.set(method, ms);
     },
+    addFile: (id, name, content, options = {}) => {
+      files.set(id, { id, name, content, ...options, created: Math.floor(Date.now() / 1000) });
+    },
+    downloads,
     reset: () => {
       calls.length = 0;
       failures.length = 0;

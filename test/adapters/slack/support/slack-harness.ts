@@ -44,11 +44,13 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function startSlackHarness(options: { db?: TestDatabase } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  options: { db?: TestDatabase; env?: Record<string, string>; start?: string } = {},
+): Promise<SlackHarness> {
   const stub = await startSlackApiStub();
   const app = await startTestApp(
-    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: stub.url },
-    { adapters: [createSlackAdapter], db: options.db },
+    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: stub.url, ...options.env },
+    { adapters: [createSlackAdapter], db: options.db, ...(options.start ? { start: options.start } : {}) },
   );
   const slack = slackRequests(app.url, stub);
   const adapter = app.adapters.find((a) => a.platform === "slack") as SlackAdapter;
