@@ -193,6 +193,12 @@ export interface RetentionResult {
   keysRemoved: number;
 }
 
+/**
+ * The one piece of the store an adapter may use itself: where a platform's conversations live
+ * (Teams needs its service URL and 1:1 chats remembered). Everything else goes through use cases.
+ */
+export type BindingStore = Pick<Store, "getChannelBinding" | "saveChannelBinding">;
+
 /** Something that plugs a chat platform into the app: its routes, and how it delivers. */
 export interface PlatformAdapter {
   platform: Platform;

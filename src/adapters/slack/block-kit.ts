@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { Block, NeutralMessage, Tone } from "../../app/messages/neutral-message.js";
-import { escapeMrkdwn, LIMITS, mention, splitText, truncate } from "./slack-text.js";
+import { chunk, escapeMrkdwn, LIMITS, mention, splitText, truncate } from "./slack-text.js";
 
 type KnownBlock = types.KnownBlock;
 
@@ -79,10 +79,4 @@ function renderBlock(block: Block, prefix: string): KnownBlock[] {
 
 function section(text: string): KnownBlock {
   return { type: "section", text: { type: "mrkdwn", text } };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

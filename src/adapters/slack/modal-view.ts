@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import { z } from "zod";
 import type { FormField, NeutralForm } from "../../app/messages/neutral-message.js";
-import { escapeMrkdwn, LIMITS, truncate } from "./slack-text.js";
+import { chunk, escapeMrkdwn, LIMITS, truncate } from "./slack-text.js";
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -113,12 +113,6 @@ function inputElement(field: FormField): types.InputBlockElement | null {
 
 function plain(text: string): types.PlainTextElement {
   return { type: "plain_text", text, emoji: true };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 const elementState = z.looseObject({

@@ -53,3 +53,10 @@ export function mention(userId: string): string {
 }
 
 /** What a person sees when something failed on our side: never silence, never a false success. */
+
+/** Slack caps how many fields, buttons or options one block holds: the rest go in further blocks. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,4 +1,4 @@
-import type { MessageRef, Store } from "../../app/ports.js";
+import type { BindingStore, MessageRef } from "../../app/ports.js";
 import { type ChannelRole, channelRoles, type Directory } from "../../domain/school-directory.js";
 import { type InboundActivity, isPersonal, tenantOf } from "./inbound.js";
 
@@ -22,7 +22,7 @@ const P = "teams" as const;
 
 export class TeamsBindings {
   constructor(
-    private readonly store: Store,
+    private readonly store: BindingStore,
     private readonly directory: Directory,
   ) {}
 

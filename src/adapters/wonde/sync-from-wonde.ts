@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type RegisterSource, type SourcedRegister, type SyncReport, syncRegister } from "../../app/attendance/sync-register.js";
 import type { AppContext } from "../../app/ports.js";
 import { classifyMark, DFE_CODES, dayKind, type MarkKind, normaliseCode } from "../../domain/attendance/mark-codes.js";
 import type { ParsedDay, ParsedPupil } from "../../domain/attendance/parse-register.js";
@@ -29,26 +30,30 @@ const markSchema = z.looseObject({
   attendance_code: z.union([z.string(), z.looseObject({ data: z.looseObject({ code: z.string() }) })]).nullish(),
 });
 
+type Codes = typeof DFE_CODES;
+
 const ADDRESS_KEYS = ["house_number", "house_name", "apartment", "street", "district", "town", "county", "postcode"];
 
-export interface WondeSyncReport {
-  pupils: number;
-  days: number;
-  skipped: number;
+/**
+ * Wonde as a register source: its students and session marks, parsed at the edge. Marks with a
+ * code the mapping does not know are skipped and counted.
+ */
+export function wondeSource(settings: WondeSettings, codes: Codes, options: FetchOptions = {}): RegisterSource {
+  return { name: "wonde", read: (since) => readFromWonde(settings, codes, since, options) };
 }
 
-/**
- * Pulls the school's students and session marks from Wonde and saves them like an import (one
- * transaction). Marks updated since the last sync only, after the first. Marks with a code the
- * mapping does not know are skipped and counted, and said in the log.
- */
-export async function syncFromWonde(
-  ctx: AppContext,
+/** Pulls the register from Wonde and saves it (src/app/attendance/sync-register.ts). */
+export function syncFromWonde(ctx: AppContext, settings: WondeSettings, options: FetchOptions = {}): Promise<SyncReport> {
+  const codes = ctx.registerMapping ? mappingCodes(ctx.registerMapping) : DFE_CODES;
+  return syncRegister(ctx, wondeSource(settings, codes, options));
+}
+
+async function readFromWonde(
   settings: WondeSettings,
-  options: FetchOptions = {},
-): Promise<WondeSyncReport> {
-  const started = ctx.clock.now();
-  const last = await ctx.store.attendance.lastSync("wonde");
+  codes: Codes,
+  last: Date | null,
+  options: FetchOptions,
+): Promise<SourcedRegister> {
   const students = (await fetchAll(settings, "students", { include: "contact_details", per_page: "200" }, options)).flatMap(
     (raw) => {
       const parsed = studentSchema.safeParse(raw);
@@ -76,7 +81,6 @@ export async function syncFromWonde(
       ...(address ? { address } : {}),
     });
   }
-  const codes = ctx.registerMapping ? mappingCodes(ctx.registerMapping) : DFE_CODES;
   const days = new Map<string, { pupilId: string; day: string; am: string | null; pm: string | null }>();
   let skipped = 0;
   for (const raw of marks) {
@@ -99,20 +103,7 @@ export async function syncFromWonde(
     ...d,
     kind: dayKind([d.am, d.pm].flatMap((c) => (c ? [classifyMark(c, codes) as MarkKind] : []))),
   }));
-  await ctx.store.attendance.saveRegister({ pupils: [...byWondeId.values()], days: parsedDays, source: "wonde", at: started });
-  await ctx.store.attendance.saveSync("wonde", started);
-  await ctx.store.appendAudit({
-    visitId: null,
-    at: started,
-    actorId: "wonde",
-    actor: "Wonde sync",
-    platform: "system",
-    action: "attendance_imported",
-    detail: { source: "wonde", pupils: byWondeId.size, days: parsedDays.length, skipped },
-  });
-  if (skipped > 0)
-    ctx.log.warn(`attendance: ${skipped} Wonde mark(s) skipped (unknown student or a code the mapping does not know)`);
-  return { pupils: byWondeId.size, days: parsedDays.length, skipped };
+  return { pupils: [...byWondeId.values()], days: parsedDays, skipped };
 }
 
 function codeOf(code: z.infer<typeof markSchema>["attendance_code"]): string {

@@ -55,6 +55,15 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
   ) => recipients(targets).map((to) => out(to.target, build(to), extra(to)));
   const updateCards = (keys: readonly string[], message: NeutralMessage) =>
     keys.map((key) => out({ kind: "channel", role: "alerts" }, message, { updates: key }));
+  /** The end of an alert: everyone it reached is told, and every card it sent (the pair's too) loses its buttons. */
+  const standDown = (effect: { reached: readonly string[]; episodes: readonly string[] }, text: string, cardText: string) => [
+    ...toTargets(
+      effect.reached,
+      () => notice(text, "success"),
+      () => ({ critical: true }),
+    ),
+    ...updateCards(cardsOf(context.cards ?? [], effect.episodes, { pair: true }), resolvedCard(visit, cardText)),
+  ];
 
   switch (effect.type) {
     case "answer":
@@ -110,17 +119,7 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
         );
     case "ladder_stood_down": {
       const text = `Stand down: ${nameOf(visit, effect.by)} checked in on home visit ${visit.id} at ${timeOf(visit, effect.at)}. Staff are safe.`;
-      return [
-        ...toTargets(
-          effect.reached,
-          () => notice(text, "success"),
-          () => ({ critical: true }),
-        ),
-        ...updateCards(
-          cardsOf(context.cards ?? [], effect.episodes, { pair: true }),
-          resolvedCard(visit, `Stood down at ${timeOf(visit, effect.at)}: ${nameOf(visit, effect.by)} checked in.`),
-        ),
-      ];
+      return standDown(effect, text, `Stood down at ${timeOf(visit, effect.at)}: ${nameOf(visit, effect.by)} checked in.`);
     }
     case "alert_taken": {
       const text = `${effect.by} is dealing with home visit ${visit.id}${effect.note ? `: "${effect.note}"` : ""}. The alert is paused until ${timeOf(visit, effect.until)}, then goes on unless the staff are confirmed safe.`;
@@ -135,17 +134,7 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
     case "alarm_stood_down": {
       const how = effect.how === "other" ? (effect.note ?? "") : SAFE_HOW[effect.how];
       const text = `Stand down: ${effect.by} confirmed the staff on home visit ${visit.id} are safe (${how}).`;
-      return [
-        ...toTargets(
-          effect.reached,
-          () => notice(text, "success"),
-          () => ({ critical: true }),
-        ),
-        ...updateCards(
-          cardsOf(context.cards ?? [], effect.episodes, { pair: true }),
-          resolvedCard(visit, `Stood down by ${effect.by}: ${how}.`),
-        ),
-      ];
+      return standDown(effect, text, `Stood down by ${effect.by}: ${how}.`);
     }
     case "doorstep_timeout": {
       const card = visit.policy.records.weCalledTodayCard ? ' Leave a "We called today" card and record it.' : "";
