@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | "not-the-requester"
   | "visit-not-found"
   | "already-decided"
+  | "already-signed-off"
   | "invalid-request"
   | "invalid-record"
   | "not-allowed"

@@ -55,6 +55,16 @@ export const policySchema = z
           id: slug,
           label: z.string().min(1).max(75),
           safeguarding: z.boolean().default(false),
+          /**
+           * Approvals this purpose needs from different people, each from one of its roles: e.g.
+           * `[headteacher, [dsl, deputy_dsl]]` is the headteacher and the DSL (or deputy). One
+           * decline ends the request. Unset: one approval from an approver is enough.
+           */
+          jointApproval: z
+            .array(z.union([slug, z.array(slug).min(1)]))
+            .min(2, "a joint approval names at least two sign-offs")
+            .transform((groups) => groups.map((group) => (typeof group === "string" ? [group] : group)))
+            .optional(),
         }),
       )
       .min(1),
@@ -197,6 +207,15 @@ export const policySchema = z
     if (policy.hours.nightEndsAt > policy.hours.schoolDayStart) {
       ctx.addIssue({ code: "custom", path: ["hours", "nightEndsAt"], message: "must not be after hours.schoolDayStart" });
     }
+    policy.purposes.forEach((purpose, index) => {
+      for (const role of (purpose.jointApproval ?? []).flat())
+        if (!policy.approval.approverRoles.includes(role))
+          ctx.addIssue({
+            code: "custom",
+            path: ["purposes", index, "jointApproval"],
+            message: `"${role}" must also be in approval.approverRoles, or nobody holding it can approve`,
+          });
+    });
     const ids = new Set<string>();
     policy.escalation.steps.forEach((step, index) => {
       if (ids.has(step.id))

@@ -136,7 +136,13 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
   const purpose = policy.purposes.find((p) => p.id === request.purposeId);
   if (!purpose) errors.push({ field: "purposeId", message: `choose one of ${school}'s purposes` });
   const dslRoles = policy.approval.safeguardingApproverRoles;
-  if (purpose?.safeguarding && dslRoles.length > 0)
+  const joint = purpose?.jointApproval ?? [];
+  if (purpose?.safeguarding && joint.length > 0)
+    warnings.push({
+      code: "safeguarding",
+      text: `Safeguarding visit: it needs approval from ${joint.map((roles) => describeRoles(roles)).join(" and ")}.`,
+    });
+  else if (purpose?.safeguarding && dslRoles.length > 0)
     warnings.push({ code: "safeguarding", text: `Safeguarding visit: only ${describeRoles(dslRoles)} can approve it.` });
 
   if (request.plannedStart.getTime() < now.getTime() - 15 * 60_000)

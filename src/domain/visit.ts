@@ -21,6 +21,26 @@ export interface Decision {
   at: string;
   reason?: string;
   conditions?: Conditions;
+  /** A joint approval: everyone who signed it off, in order (the last is `by`). */
+  signedOffBy?: SignOff[];
+}
+
+/** One approver's part of a joint approval (the headteacher's, say, before the DSL's). */
+export interface SignOff {
+  staffId: string;
+  name: string;
+  at: string;
+  /** Which of the purpose's sign-offs it gives (its index in `jointApproval`). */
+  part: number;
+  conditions?: Conditions;
+}
+
+/** The request's story before approval: sent back for changes, resubmitted. */
+export interface Review {
+  kind: "changes_requested" | "resubmitted";
+  by: { staffId: string; name: string };
+  at: string;
+  note?: string;
 }
 
 /** Why the escalation ladder is running. */
@@ -81,6 +101,10 @@ export interface Progress {
   start?: { askedAt?: string; officeToldAt?: string; approverToldAt?: string };
   /** "delay 15" before setting off: they now expect to leave then. */
   startBy?: string;
+  /** A joint approval so far: who has signed it off (cleared when it is sent back for changes). */
+  signOffs?: SignOff[];
+  /** Changes asked for and resubmissions, for the approval card's history. */
+  reviews?: Review[];
   /** When the approvers were reminded that the request is still waiting. */
   approvalRemindedAt?: string;
   /** When the visit's thread was opened in the visits channel (on the day). */

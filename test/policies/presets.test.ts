@@ -495,11 +495,46 @@ describe("Lincolnshire school", () => {
   const safeguardingVisit = () =>
     buildVisit(policy, { status: "requested", request: buildRequest(policy, { purposeId: purposeOf(policy, true) }) });
 
-  it("a safeguarding visit approved by the headteacher alone is refused", () => {
-    const result = authoriseApprover(safeguardingVisit(), staff("head", ["headteacher"]), policy);
-    expect(result.ok ? null : result.error.code).toBe("safeguarding-approver-required");
-    expect(authoriseApprover(safeguardingVisit(), staff("dsl", ["dsl"]), policy).ok).toBe(true);
-    expect(authoriseApprover(safeguardingVisit(), staff("head-and-dsl", ["headteacher", "dsl"]), policy).ok).toBe(true);
+  it("a safeguarding visit needs the headteacher and the DSL, two people; one decline ends it", () => {
+    const head = staff("head", ["headteacher"]);
+    const dsl = staff("dsl", ["dsl"]);
+    const visit = safeguardingVisit();
+    const first = decideVisit(visit, head, { outcome: "approve" }, policy, T0);
+    if (!first.ok) throw first.error;
+    expect(first.value.status).toBe("requested");
+    expect(first.value.progress.signOffs?.map((s) => s.staffId)).toEqual(["head"]);
+    const again = decideVisit(first.value, head, { outcome: "approve" }, policy, minutesAfter(1));
+    expect(again.ok ? null : again.error.message).toBe(
+      "You have already approved this visit. It still needs the Designated Safeguarding Lead or a deputy DSL.",
+    );
+    const second = decideVisit(
+      first.value,
+      dsl,
+      { outcome: "conditions", conditions: { policeAccompaniment: true } },
+      policy,
+      minutesAfter(5),
+    );
+    if (!second.ok) throw second.error;
+    expect(second.value.status).toBe("approved");
+    expect(second.value.decision?.signedOffBy?.map((s) => s.staffId)).toEqual(["head", "dsl"]);
+    expect(second.value.decision?.conditions).toEqual({ policeAccompaniment: true });
+    // Someone who is both gives one part only: another person must give the other.
+    const both = staff("head-and-dsl", ["headteacher", "dsl"]);
+    const byBoth = decideVisit(visit, both, { outcome: "approve" }, policy, T0);
+    if (!byBoth.ok) throw byBoth.error;
+    expect(decideVisit(byBoth.value, both, { outcome: "approve" }, policy, T0).ok).toBe(false);
+    const declined = decideVisit(
+      first.value,
+      staff("deputy", ["deputy_dsl"]),
+      { outcome: "decline", reason: "Social care are visiting" },
+      policy,
+      T0,
+    );
+    expect(declined.ok && declined.value.status).toBe("declined");
+    // An attendance visit is still the headteacher's alone.
+    const attendance = buildVisit(policy, { status: "requested", request: buildRequest(policy, { purposeId: "attendance" }) });
+    const alone = decideVisit(attendance, head, { outcome: "approve" }, policy, T0);
+    expect(alone.ok && alone.value.status).toBe("approved");
   });
 
   it("the headteacher authorises an attendance visit", () => {
@@ -507,9 +542,12 @@ describe("Lincolnshire school", () => {
     expect(authoriseApprover(visit, staff("head", ["headteacher"]), policy).ok).toBe(true);
   });
 
-  it("the approval card says a safeguarding lead must approve a safe-and-well visit", () => {
+  it("the approval card says a safe-and-well visit needs the headteacher and the DSL", () => {
     const { warnings } = assessRequest(buildRequest(policy, { purposeId: "safe_and_well", parentsTold: false }), policy, T0);
     expect(warnings.map((w) => w.code)).toEqual(["safeguarding", "parents-not-told"]);
+    expect(warnings[0]?.text).toBe(
+      "Safeguarding visit: it needs approval from the headteacher and the Designated Safeguarding Lead or a deputy DSL.",
+    );
   });
 
   it("nobody answering tells the DSL and the Attendance Champion, and a card is left", () => {

@@ -117,7 +117,12 @@ function show(
         status: 200,
         body: {
           ok: !result.errors,
-          form: renderForm(result.form, { values: typed ?? result.values ?? {}, errors: result.errors, actingAs: actor.name }),
+          form: renderForm(result.form, {
+            values: typed ?? result.values ?? {},
+            errors: result.errors,
+            actingAs: actor.name,
+            timezone: deps.ctx.policy.school.timezone,
+          }),
         },
       };
     case "refused":
@@ -149,8 +154,7 @@ function changeClock(deps: ConsoleDeps, command: Extract<ConsoleCommand, { type:
   return { status: 200, body: { ok: true } };
 }
 
-/** The request form as it first opens: times suggested from the school's clock, so a sped-up demo still works. */
-/** A form from a command; the request form starts at the next quarter hour. */
+/** A form from a command; the request form's times are suggested from the school's clock, so a sped-up demo still works. */
 function openForm(deps: ConsoleDeps, actor: Actor, form: NeutralForm): ActResponse {
   const tz = deps.ctx.policy.school.timezone;
   const now = deps.ctx.clock.now();

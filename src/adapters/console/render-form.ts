@@ -1,6 +1,6 @@
 import type { FormField, NeutralForm } from "../../app/messages/neutral-message.js";
 import { escapeHtml } from "./render-message.js";
-import { fromSchoolInput } from "./school-time.js";
+import { fromSchoolInput, toSchoolInput } from "./school-time.js";
 
 export interface FormState {
   values?: Record<string, string>;
@@ -9,6 +9,8 @@ export interface FormState {
   formError?: string;
   /** Who is filling it in, shown in the header. */
   actingAs: string;
+  /** The school's time zone: a datetime given as an instant is shown as school wall-clock time. */
+  timezone?: string;
 }
 
 /** A neutral form as a real HTML form: labels, hints, the person's values kept, errors under each field. */
@@ -16,7 +18,7 @@ export function renderForm(form: NeutralForm, state: FormState): string {
   const values = state.values ?? {};
   const errors = state.errors ?? {};
   const fields = form.fields
-    .map((field) => renderField(field, values[field.id] ?? field.initial ?? "", errors[field.id]))
+    .map((field) => renderField(field, shown(field, values[field.id] ?? field.initial ?? "", state.timezone), errors[field.id]))
     .join("");
   const intro = form.intro ? `<p class="intro">${escapeHtml(form.intro)}</p>` : "";
   const formError = state.formError ? `<div class="form-error" role="alert">${escapeHtml(state.formError)}</div>` : "";
@@ -29,6 +31,11 @@ export function renderForm(form: NeutralForm, state: FormState): string {
 <div class="modal-body">${intro}${formError}${summary}${fields}</div>
 <footer class="modal-foot"><button type="button" class="btn" data-close>Cancel</button><button type="submit" class="btn btn-primary">${escapeHtml(form.submitLabel)}</button></footer>
 </form>`;
+}
+
+function shown(field: FormField, value: string, timezone: string | undefined): string {
+  if (field.kind !== "datetime" || !timezone || !/Z$/.test(value) || Number.isNaN(Date.parse(value))) return value;
+  return toSchoolInput(new Date(value), timezone);
 }
 
 function renderField(field: FormField, value: string, error: string | undefined): string {

@@ -1,10 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ATTENDANCE_BUTTON_IDS } from "../../app/interactions/attendance-interactions.js";
 import { identify } from "../../app/interactions/identify.js";
-import { pressButton } from "../../app/interactions/press-button.js";
-import { APPROVAL_ACTIONS } from "../../app/messages/approval-card.js";
+import { BUTTON_IDS, pressButton } from "../../app/interactions/press-button.js";
 import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
-import { VISIT_ACTIONS } from "../../app/messages/visit-messages.js";
 import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
@@ -14,14 +11,13 @@ import { escapeMrkdwn } from "./slack-text.js";
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /** Every button on our cards, by action id: part of the outside contract. */
-const BUTTONS = [...Object.values(APPROVAL_ACTIONS), ...Object.values(VISIT_ACTIONS), ...ATTENDANCE_BUTTON_IDS];
 
 /**
  * The buttons on our cards. Each press is acknowledged at once; the work follows, and the presser is
  * told (ephemerally) whenever nothing else would visibly change, so no button ever seems dead.
  */
 export function registerActions(app: App, ctx: AppContext): void {
-  for (const actionId of BUTTONS)
+  for (const actionId of BUTTON_IDS)
     app.action<BlockAction<ButtonAction>>(actionId, async (press) => {
       await press.ack();
       await afterWaitingRequests();

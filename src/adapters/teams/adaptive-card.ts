@@ -139,6 +139,26 @@ function renderAction(action: Action): CardElement {
         actions: [execute("Decline the visit")],
       },
     };
+  if (action.id === APPROVAL_ACTIONS.changes)
+    return {
+      type: "Action.ShowCard",
+      title: action.label,
+      card: {
+        type: "AdaptiveCard",
+        body: [
+          {
+            type: "Input.Text",
+            id: DECISION_INPUTS.note,
+            label: "What should change? (the requester sees it)",
+            isMultiline: true,
+            isRequired: true,
+            errorMessage: "Say what needs changing.",
+            maxLength: 500,
+          },
+        ],
+        actions: [execute("Send it back")],
+      },
+    };
   if (action.id === APPROVAL_ACTIONS.conditions)
     return {
       type: "Action.ShowCard",

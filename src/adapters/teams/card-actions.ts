@@ -22,6 +22,8 @@ export const TEAMS_VERBS = {
   approve: APPROVAL_ACTIONS.approve,
   decline: APPROVAL_ACTIONS.decline,
   conditions: APPROVAL_ACTIONS.conditions,
+  changes: APPROVAL_ACTIONS.changes,
+  resubmit: APPROVAL_ACTIONS.resubmit,
   checkIn: VISIT_ACTIONS.checkInOk,
   acknowledge: VISIT_ACTIONS.acknowledge,
   staffSafe: VISIT_ACTIONS.staffSafe,

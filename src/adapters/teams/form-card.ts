@@ -127,9 +127,12 @@ function renderField(field: FormField, options: FormCardOptions): CardElement[] 
     case "time":
       return [{ type: "Input.Time", ...common, ...(value ? { value } : {}) }];
     case "datetime": {
+      // A form filled in from a visit (changes asked for) gives the instant; shown in school time.
+      const given = field.initial && !Number.isNaN(Date.parse(field.initial)) ? new Date(field.initial) : null;
+      const initial = given ? instantToSchoolTime(given, options.timezone) : undefined;
       const today = options.today ? instantToSchoolTime(options.today, options.timezone).date : undefined;
-      const date = raw(`${field.id}_date`) ?? today;
-      const time = raw(`${field.id}_time`);
+      const date = raw(`${field.id}_date`) ?? initial?.date ?? today;
+      const time = raw(`${field.id}_time`) ?? initial?.time;
       return [
         {
           type: "ColumnSet",

@@ -6,8 +6,9 @@ import type { Actor, Visit } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { resolvedCard, takenCard } from "../messages/alert-messages.js";
 import { APPROVAL_ACTIONS, approvalCard } from "../messages/approval-card.js";
-import { conditionsForm, DECISION_INPUTS, declineForm, staffSafeForm } from "../messages/decision-forms.js";
+import { changesForm, conditionsForm, DECISION_INPUTS, declineForm, staffSafeForm } from "../messages/decision-forms.js";
 import type { NeutralForm } from "../messages/neutral-message.js";
+import { resubmitForm } from "../messages/resubmit-form.js";
 import { timeOf } from "../messages/visit-details.js";
 import { notice, VISIT_ACTIONS } from "../messages/visit-messages.js";
 import type { AppContext } from "../ports.js";
@@ -53,12 +54,30 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [APPROVAL_ACTIONS.decline]: async (ctx, actor, press) => {
     if (press.inputs && DECISION_INPUTS.reason in press.inputs)
       return decide(ctx, actor, press.visitId, { outcome: "decline", reason: press.inputs.reason ?? "" });
-    return askToDecide(ctx, actor, press.visitId, declineForm);
+    return askToDecide(ctx, actor, press.visitId, declineForm, "decline");
   },
   [APPROVAL_ACTIONS.conditions]: async (ctx, actor, press) => {
     if (press.inputs && hasAny(press.inputs, [DECISION_INPUTS.requirePair, DECISION_INPUTS.police, DECISION_INPUTS.note]))
       return decide(ctx, actor, press.visitId, conditionsFrom(press.inputs));
     return askToDecide(ctx, actor, press.visitId, conditionsForm);
+  },
+  [APPROVAL_ACTIONS.changes]: async (ctx, actor, press) => {
+    if (press.inputs && DECISION_INPUTS.note in press.inputs)
+      return decide(ctx, actor, press.visitId, { outcome: "changes", note: press.inputs.note ?? "" });
+    return askToDecide(ctx, actor, press.visitId, changesForm, "decline");
+  },
+  [APPROVAL_ACTIONS.resubmit]: async (ctx, actor, press) => {
+    const visit = await ctx.store.getVisit(press.visitId);
+    if (!visit) return { kind: "refused", code: "visit-not-found", text: `There is no home visit ${press.visitId}.` };
+    if (visit.requesterId !== actor.staffId)
+      return { kind: "refused", code: "not-the-requester", text: "Only the person who requested this visit can change it." };
+    if (visit.status !== "changes_requested")
+      return {
+        kind: "refused",
+        code: "invalid-transition",
+        text: "This visit is not waiting for changes: it was already sent again or decided.",
+      };
+    return { kind: "form", form: resubmitForm(ctx.policy, ctx.directory, visit) };
   },
   [VISIT_ACTIONS.checkInOk]: async (ctx, actor, press) => {
     const result = await checkInByButton(ctx, actor, press.visitId);
@@ -113,8 +132,9 @@ async function askToDecide(
   actor: Actor,
   visitId: string,
   form: (visitId: string) => NeutralForm,
+  intent: "approve" | "decline" = "approve",
 ): Promise<InteractionResult> {
-  const allowed = await checkCanDecide(ctx, actor, visitId);
+  const allowed = await checkCanDecide(ctx, actor, visitId, intent);
   return allowed.ok ? { kind: "form", form: form(allowed.value.id) } : refused(allowed.error);
 }
 
@@ -154,3 +174,6 @@ export function conditionsFrom(inputs: Record<string, string | undefined>): Deci
 function hasAny(inputs: Record<string, string>, keys: readonly string[]): boolean {
   return keys.some((key) => key in inputs);
 }
+
+/** Every button homevisit shows, by action id (Slack action_id, Teams verb): part of the outside contract. */
+export const BUTTON_IDS: readonly string[] = [...Object.keys(BUTTONS), ...Object.keys(ATTENDANCE_BUTTONS)];

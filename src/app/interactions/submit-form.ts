@@ -3,13 +3,15 @@ import type { Actor } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { capitalise } from "../messages/capitalise.js";
 import { recordSaved, sentForApproval } from "../messages/confirmations.js";
-import { conditionsForm, DECISION_FORMS, DECISION_INPUTS, declineForm } from "../messages/decision-forms.js";
+import { changesForm, conditionsForm, DECISION_FORMS, DECISION_INPUTS, declineForm } from "../messages/decision-forms.js";
 import { DETAILS_FIELDS, formToDetails, MY_DETAILS_FORM_ID, myDetailsForm } from "../messages/my-details-form.js";
 import { RECORD_FORM_ID, recordForm, toRecordFormErrors } from "../messages/record-form.js";
 import { formToRequest, REQUEST_FORM_ID, requestForm, toFormErrors } from "../messages/request-form.js";
+import { resubmitForm } from "../messages/resubmit-form.js";
 import { visitLabel } from "../messages/visit-details.js";
 import type { AppContext } from "../ports.js";
 import { requestVisit } from "../use-cases/request-visit.js";
+import { resubmitVisit } from "../use-cases/resubmit-visit.js";
 import { submitRecord } from "../use-cases/submit-record.js";
 import { ATTENDANCE_FORM_HANDLERS } from "./attendance-interactions.js";
 import { conditionsFrom, decide, standDown } from "./press-button.js";
@@ -62,6 +64,7 @@ const expired = {
 const FORMS: Record<string, FormHandler> = {
   ...ATTENDANCE_FORM_HANDLERS,
   [REQUEST_FORM_ID]: async (ctx, actor, sub, options) => {
+    if (sub.metadata) return resubmit(ctx, actor, sub);
     const outcome = await requestVisit(ctx, actor, formToRequest(sub.values, actor.staffId, ctx.directory), {
       confirmByMessage: options.confirmByMessage ?? false,
       ...(sub.onceKey ? { onceKey: sub.onceKey } : {}),
@@ -77,6 +80,17 @@ const FORMS: Record<string, FormHandler> = {
       errors: toFormErrors(outcome.errors),
       values: sub.values,
     };
+  },
+  [DECISION_FORMS.changes]: async (ctx, actor, sub) => {
+    if (!sub.metadata) return expired;
+    const note = sub.values[DECISION_INPUTS.note]?.trim() ?? "";
+    if (!note)
+      return {
+        kind: "form",
+        form: changesForm(visitOf(sub)),
+        errors: { note: "Say what needs changing: the requester sees it." },
+      };
+    return decide(ctx, actor, visitOf(sub), { outcome: "changes", note });
   },
   [DECISION_FORMS.decline]: async (ctx, actor, sub) => {
     if (!sub.metadata) return expired;
@@ -131,6 +145,25 @@ const FORMS: Record<string, FormHandler> = {
     return refused(outcome.error);
   },
 };
+
+/** A request sent back for changes, changed and sent again into the same visit. */
+async function resubmit(ctx: AppContext, actor: Actor, sub: FormSubmission): Promise<InteractionResult> {
+  const outcome = await resubmitVisit(ctx, actor, visitOf(sub), formToRequest(sub.values, actor.staffId, ctx.directory));
+  if (outcome.ok)
+    return done(
+      `Sent again: home visit *${visitLabel(outcome.visit)}* is back with the approvers, with what you changed.`,
+      sentForApproval(outcome.visit),
+    );
+  if ("error" in outcome) return refused(outcome.error);
+  const visit = await ctx.store.getVisit(visitOf(sub));
+  if (!visit) return { kind: "refused", code: "visit-not-found", text: `There is no home visit ${visitOf(sub)}.` };
+  return {
+    kind: "form",
+    form: resubmitForm(ctx.policy, ctx.directory, visit),
+    errors: toFormErrors(outcome.errors),
+    values: sub.values,
+  };
+}
 
 /**
  * A form shown again with its errors never carries the code word back (a card stays in the chat's

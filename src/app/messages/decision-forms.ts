@@ -4,6 +4,7 @@ import type { NeutralForm } from "./neutral-message.js";
 export const DECISION_FORMS = {
   decline: "visit_decline_submit",
   conditions: "visit_conditions_submit",
+  changes: "visit_changes_submit",
   staffSafe: "escalation_safe_submit",
 } as const;
 
@@ -24,6 +25,18 @@ export function declineForm(visitId: string): NeutralForm {
     submitLabel: "Decline",
     intro: `Declining home visit *${visitId}*. The requester sees your reason.`,
     fields: [{ id: DECISION_INPUTS.reason, label: "Reason", kind: "textarea", required: true, maxLength: 500 }],
+    metadata: visitId,
+  };
+}
+
+/** Ask for changes: what the requester should change, which they see with the form filled in. */
+export function changesForm(visitId: string): NeutralForm {
+  return {
+    id: DECISION_FORMS.changes,
+    title: `Changes ${visitId}`,
+    submitLabel: "Send back",
+    intro: `Sending home visit *${visitId}* back to the requester. They change it and send it again; the card keeps the history.`,
+    fields: [{ id: DECISION_INPUTS.note, label: "What should change?", kind: "textarea", required: true, maxLength: 500 }],
     metadata: visitId,
   };
 }

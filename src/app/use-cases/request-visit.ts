@@ -1,16 +1,15 @@
 import { hashCodeWord } from "../../domain/code-word.js";
 import type { FieldError } from "../../domain/domain-error.js";
-import { describeRoles } from "../../domain/roles.js";
 import { nextStep } from "../../domain/safety/safety-engine.js";
-import { findStaff, hasAnyRole } from "../../domain/school-directory.js";
-import { type Actor, type Visit, visitingStaff } from "../../domain/visit.js";
+import type { Actor, Visit } from "../../domain/visit.js";
 import { newVisitId } from "../../domain/visit-id.js";
-import { assessRequest, type PolicyWarning, parseVisitRequest, type VisitRequest } from "../../domain/visit-request.js";
+import type { PolicyWarning } from "../../domain/visit-request.js";
 import { approvalCard } from "../messages/approval-card.js";
-import { timeOf, visitLabel } from "../messages/visit-details.js";
+import { visitLabel } from "../messages/visit-details.js";
 import { notice } from "../messages/visit-messages.js";
 import type { AppContext } from "../ports.js";
 import { loadReach } from "../reach.js";
+import { checkRequest } from "./check-request.js";
 
 export type RequestOutcome = { ok: true; visit: Visit; duplicate?: boolean } | { ok: false; errors: FieldError[] };
 
@@ -26,9 +25,6 @@ export interface RequestOptions {
   extraWarnings?: readonly PolicyWarning[];
 }
 
-/** Visits that still hold their staff for their planned time. */
-const BOOKED = ["requested", "approved", "under_way", "at_address", "in_home", "left_address"];
-
 /**
  * A member of staff asks to make a home visit: parse the form, check it against the school's
  * policy, save it, and put the approval card in front of the approvers.
@@ -39,19 +35,11 @@ export async function requestVisit(
   input: unknown,
   options: RequestOptions = {},
 ): Promise<RequestOutcome> {
-  const parsed = parseVisitRequest(input);
-  if (!parsed.ok) return parsed;
+  const checked = await checkRequest(ctx, input, options.extraWarnings ?? []);
+  if (!checked.ok) return checked;
   const now = ctx.clock.now();
-  const assessment = assessRequest(parsed.value, ctx.policy, now);
-  if (assessment.errors.length > 0) return { ok: false, errors: assessment.errors };
-
-  const { codeWord, ...request } = parsed.value;
-  const warnings = [
-    ...(options.extraWarnings ?? []),
-    ...assessment.warnings,
-    ...approverOnVisit(ctx, parsed.value),
-    ...(await overlapping(ctx, parsed.value)),
-  ];
+  const { codeWord, ...request } = checked.request;
+  const warnings = checked.warnings;
   const visit: Visit = {
     id: newVisitId(),
     status: "requested",
@@ -124,40 +112,4 @@ export async function requestVisit(
     .saveStaffDetails(actor.staffId, { mobile: request.lead.mobile, vehicle: request.vehicle })
     .catch((error: unknown) => ctx.log.warn("could not keep the requester's details for their next form", { err: error }));
   return { ok: true, visit };
-}
-
-/** An approver on the visit cannot authorise it (unless the policy allows): the card says so. */
-function approverOnVisit(ctx: AppContext, request: VisitRequest): PolicyWarning[] {
-  const policy = ctx.policy;
-  if (policy.approval.allowSelfApproval) return [];
-  return [request.lead, ...(request.second ? [request.second] : [])].flatMap((member) =>
-    hasAnyRole(findStaff(ctx.directory, member.staffId), policy.approval.approverRoles)
-      ? [
-          {
-            code: "approver-on-visit" as const,
-            text: `${member.name} is on this visit, so another approver (${describeRoles(policy.approval.approverRoles)}) must decide.`,
-          },
-        ]
-      : [],
-  );
-}
-
-/** The same staff already booked for an overlapping visit: the approver should know. */
-async function overlapping(ctx: AppContext, request: VisitRequest): Promise<PolicyWarning[]> {
-  const start = request.plannedStart.getTime();
-  const end = request.expectedReturn.getTime();
-  const warnings: PolicyWarning[] = [];
-  for (const member of [request.lead, ...(request.second ? [request.second] : [])]) {
-    const visits = await ctx.store.listVisits({ staffId: member.staffId, statuses: BOOKED, limit: 50 });
-    for (const other of visits) {
-      if (!visitingStaff(other).includes(member.staffId)) continue;
-      const otherEnd = new Date(other.progress.expectedReturn).getTime();
-      if (other.request.plannedStart.getTime() < end && otherEnd > start)
-        warnings.push({
-          code: "overlapping-visit",
-          text: `${member.name} is already on home visit ${other.id}, ${timeOf(other, other.request.plannedStart)}–${timeOf(other, other.progress.expectedReturn)}.`,
-        });
-    }
-  }
-  return warnings;
 }

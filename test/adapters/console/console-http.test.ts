@@ -188,6 +188,55 @@ describe("the console over HTTP (CONSOLE=on, test clock)", () => {
     expect(alerts).not.toContain('data-action="escalation_safe"');
   });
 
+  it("an approver asks for changes; the requester gets the form filled in and sends it again into the same visit", async () => {
+    const sent = await act(app, {
+      type: "submit",
+      as: "e.walsh",
+      formId: "visit_submit",
+      values: { ...request1030, planned_start: "2026-11-24T13:30", expected_return: "2026-11-24T14:30", pupil_name: "Sam Jones" },
+    });
+    await app.flush();
+    const visitId = /HV-\w+/.exec(sent.body.note ?? "")?.[0] ?? "";
+    const tsOf = (html: string | undefined, action: string) =>
+      new RegExp(`data-action="${action}" data-value="${visitId}" data-ts="([^"]+)"`).exec(html ?? "")?.[1] ?? "";
+    const cardTs = tsOf((await state(app, "a.okafor")).html?.approvals, "visit_changes");
+    const ask = await act(app, { type: "button", as: "a.okafor", actionId: "visit_changes", value: visitId, ts: cardTs });
+    expect(ask.body.form).toContain('data-form-id="visit_changes_submit"');
+    const asked = await act(app, {
+      type: "submit",
+      as: "a.okafor",
+      formId: "visit_changes_submit",
+      metadata: visitId,
+      values: { note: "Add the pupil's MIS id" },
+    });
+    expect(asked.body.ok).toBe(true);
+    await app.flush();
+    const dmTs = tsOf((await state(app, "e.walsh")).html?.you, "visit_resubmit");
+    expect(dmTs).not.toBe("");
+    const form = await act(app, { type: "button", as: "e.walsh", actionId: "visit_resubmit", value: visitId, ts: dmTs });
+    expect(form.body.form).toContain(`data-metadata="${visitId}"`);
+    expect(form.body.form).toContain('value="Sam Jones"');
+    expect(form.body.form).toContain('value="2026-11-24T13:30"'); // school time, not an ISO instant
+    const again = await act(app, {
+      type: "submit",
+      as: "e.walsh",
+      formId: "visit_submit",
+      metadata: visitId,
+      values: {
+        ...request1030,
+        planned_start: "2026-11-24T13:30",
+        expected_return: "2026-11-24T14:30",
+        pupil_name: "Sam Jones",
+        pupil_mis: "A777",
+        code_word: "",
+      },
+    });
+    expect(again.body).toMatchObject({ ok: true, close: true });
+    const visit = await app.ctx.store.getVisit(visitId);
+    expect(visit?.status).toBe("requested");
+    expect(visit?.request.pupil.misId).toBe("A777");
+  });
+
   it("refuses to change this clock (it is the test's), and runs the timers on request", async () => {
     const speed = await act(app, { type: "speed", speed: 60 });
     expect(speed.status).toBe(409);

@@ -101,12 +101,17 @@ describe("submitting the request form", () => {
     expect((await h.app.ctx.store.listVisits({})).length).toBe(before);
   });
 
-  it("posts the approval card to the approvals channel with the three decision buttons, and DMs the requester", async () => {
+  it("posts the approval card to the approvals channel with the four decision buttons, and DMs the requester", async () => {
     const visit = await h.requestVisit();
     expect(visit.status).toBe("requested");
     const card = h.approvalCard(visit.id);
     expect(card.params.channel).toBe(CHANNELS.approvals);
-    expect(buttonsOf(card).map((b) => b.action_id)).toEqual(["visit_approve", "visit_conditions", "visit_decline"]);
+    expect(buttonsOf(card).map((b) => b.action_id)).toEqual([
+      "visit_approve",
+      "visit_conditions",
+      "visit_changes",
+      "visit_decline",
+    ]);
     expect(buttonsOf(card).every((b) => b.value === visit.id)).toBe(true);
     // Approvers see everything they need to decide.
     expect(card.content).toContain(PUPIL.name);

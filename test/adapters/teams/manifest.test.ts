@@ -66,6 +66,8 @@ describe("manifests/teams/manifest.json", () => {
         "visit_approve",
         "visit_decline",
         "visit_conditions",
+        "visit_changes",
+        "visit_resubmit",
         "checkin_ok",
         "visit_outcome_submit",
         "escalation_ack",
