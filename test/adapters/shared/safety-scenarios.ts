@@ -213,11 +213,14 @@ export async function everyMessageGetsAnAnswer(d: ChatDriver): Promise<void> {
   expect((await d.visit(visit.id)).progress.alarm?.kind).toBe("help");
   expect(about(await d.delivered("alerts"), visit.id).join("\n")).toMatch(/HELP asked for by Filip Nowak/);
 
-  // "back at school" is back; and help in a direct message is answered there.
-  await d.reply("requester", visit.id, "back at school");
-  expect((await d.visit(visit.id)).status).toBe("returned");
+  // help in a direct message, while the visit runs, is answered there and not in the thread.
+  const threadBefore = (await d.delivered("thread", visit.id)).length;
   const help = await d.directMessage("requester", "help");
   expect(help.join("\n")).toMatch(/leaving: you are setting off/);
+  expect((await d.delivered("thread", visit.id)).length).toBe(threadBefore);
+  // "back at school" is back.
+  await d.reply("requester", visit.id, "back at school");
+  expect((await d.visit(visit.id)).status).toBe("returned");
 }
 
 /** A reply in a thread homevisit has no record of (its opener still being posted, or a second thread) still counts. */
