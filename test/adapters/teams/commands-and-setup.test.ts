@@ -41,6 +41,11 @@ describe("homevisit commands", () => {
     });
   });
 
+  it("@homevisit with no words answers with the menu of commands, there", async () => {
+    const [answer] = await answerTo(() => h.say(PEOPLE.requester, channel(CHANNELS.visits), "", { mention: true }));
+    expect(answer?.text).toMatch(/homevisit status[\s\S]*homevisit setup approvals/);
+  });
+
   it("status in the 1:1 chat lists my visits; list is for approvers and the office", async () => {
     const visit = await h.requestVisit();
     const [status] = await answerTo(() => h.say(PEOPLE.requester, personalChat(PEOPLE.requester), "homevisit status"));
