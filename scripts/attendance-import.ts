@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   const config = loadConfig(process.env);
   const mapping = loadRegisterMappingFile(values.mapping ?? config.attendance.mappingFile);
   const lock = config.database.kind === "pglite" ? lockDataDir(config.database.dataDir) : null;
-  const store = createPrismaStore(await openDatabase(config.database), systemClock);
+  const store = createPrismaStore(await openDatabase(config.database), systemClock, config.schoolId);
   const started = Date.now();
   try {
     const ctx = {

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfig(process.env);
   const lock = config.database.kind === "pglite" ? lockDataDir(config.database.dataDir) : null;
-  const store = createPrismaStore(await openDatabase(config.database), systemClock);
+  const store = createPrismaStore(await openDatabase(config.database), systemClock, config.schoolId);
   try {
     const ctx = {
       store,

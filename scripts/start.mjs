@@ -3,7 +3,7 @@
 // run the compiled entry *in this same process* (no tsx, no child node), so SIGTERM from a
 // supervisor or from Ctrl-C reaches the process that does the work.
 //
-//   node scripts/start.mjs [entry]   entry: src/main (default), scripts/export-records or scripts/attendance-import
+//   node scripts/start.mjs [entry]   entry: src/main (default), scripts/export-records, scripts/attendance-import or scripts/school
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -33,6 +33,7 @@ const sources = [
   join(root, "src"),
   join(root, "scripts", "export-records.ts"),
   join(root, "scripts", "attendance-import.ts"),
+  join(root, "scripts", "school.ts"),
   join(root, "tsconfig.json"),
   join(root, "tsconfig.build.json"),
 ];

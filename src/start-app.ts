@@ -7,6 +7,7 @@ import { OutboxRunner } from "./app/delivery/outbox-runner.js";
 import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
 import { checkSetup } from "./app/use-cases/check-setup.js";
 import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
+import { seedSchool } from "./app/use-cases/seed-school.js";
 import { scheduleAttendanceJob } from "./attendance-jobs.js";
 import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/load-config.js";
@@ -56,12 +57,13 @@ export interface RunningApp {
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config.log);
   useProcessLog(log);
-  const policy = loadPolicyFile(config.policyFile);
-  const directory = loadDirectoryFile(config.schoolFile);
+  const files = { policy: loadPolicyFile(config.policyFile), directory: loadDirectoryFile(config.schoolFile) };
   const registerMapping = loadRegisterMappingFile(config.attendance.mappingFile);
   const clock = options.clock ?? systemClock;
   const store =
-    options.store ?? createPrismaStore(await openDatabase(config.database, { timeoutMs: config.databaseTimeoutMs, log }), clock);
+    options.store ??
+    createPrismaStore(await openDatabase(config.database, { timeoutMs: config.databaseTimeoutMs, log }), clock, config.schoolId);
+  const { policy, directory } = await seedSchool(store, files, log);
   const instance = randomUUID();
 
   const deliveries = new Map<Platform, ChatDelivery>();

@@ -10,6 +10,7 @@ import type { CredentialStatus } from "../http/readiness.js";
 import type { AttendanceStore } from "./attendance/attendance-port.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
 import type { OpsStore, OutboxStore } from "./outbox-port.js";
+import type { SchoolStore } from "./school-port.js";
 
 /** Where an outgoing message goes, in terms of the school rather than of a platform. */
 export type Target =
@@ -148,6 +149,10 @@ export interface OutboxRow extends OutgoingMessage {
 /** The repository. The outbox and the operational methods live in outbox-port.ts. */
 export interface Store extends OutboxStore, OpsStore {
   readonly kind: "postgres" | "pglite";
+  /** The school this store reads and writes for; another school's rows are invisible to it. */
+  readonly school: string;
+  /** Every school in the database (not scoped: the schools themselves). */
+  readonly schools: SchoolStore;
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
   listVisits(query: VisitQuery): Promise<Visit[]>;

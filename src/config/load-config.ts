@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schoolIdSchema } from "../domain/school.js";
 import type { LogSettings } from "../observability/logger.js";
 import { ConfigError, formatIssues } from "./config-error.js";
 
@@ -25,6 +26,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default("./data"),
   POLICY_FILE: z.string().default("policies/default.yaml"),
   SCHOOL_FILE: z.string().default("schools/demo.yaml"),
+  SCHOOL_ID: schoolIdSchema.default("default"),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL, e.g. https://slack.com/api/").optional()),
@@ -59,6 +61,8 @@ export interface Config {
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   policyFile: string;
   schoolFile: string;
+  /** The school POLICY_FILE and SCHOOL_FILE describe, and this process serves. */
+  schoolId: string;
   slack: { token: string; signingSecret: string; apiUrl?: string } | null;
   teams: {
     clientId?: string;
@@ -151,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: e.DATA_DIR },
     policyFile: e.POLICY_FILE,
     schoolFile: e.SCHOOL_FILE,
+    schoolId: e.SCHOOL_ID,
     slack,
     teams,
     console: e.CONSOLE,

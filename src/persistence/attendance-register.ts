@@ -6,7 +6,6 @@ import type { Client } from "./prisma-tx.js";
 
 /** Rows per statement: big enough that 400,000 days are a few dozen round trips, small enough for PGlite. */
 const BATCH = 20_000;
-const SCHOOL = "default";
 
 /**
  * A whole register in one transaction: pupils, then days, each batch one statement over a JSON
@@ -15,6 +14,7 @@ const SCHOOL = "default";
  */
 export async function saveRegister(
   prisma: PrismaClient,
+  school: string,
   batch: RegisterBatch,
   onProgress?: (written: number, total: number) => void,
 ): Promise<void> {
@@ -31,7 +31,7 @@ export async function saveRegister(
            ON CONFLICT ("schoolId", "pupilId") DO UPDATE SET name = EXCLUDED.name,
              address = COALESCE(EXCLUDED.address, "AttendancePupil".address), source = EXCLUDED.source,
              "updatedAt" = EXCLUDED."updatedAt"`,
-          SCHOOL,
+          school,
           batch.source,
           batch.at.toISOString(),
           JSON.stringify(rows),
@@ -48,7 +48,7 @@ export async function saveRegister(
            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(p, d, a, m, k)
            ON CONFLICT ("schoolId", "pupilId", day) DO UPDATE SET am = EXCLUDED.am, pm = EXCLUDED.pm,
              kind = EXCLUDED.kind, "importedAt" = EXCLUDED."importedAt"`,
-          SCHOOL,
+          school,
           batch.at.toISOString(),
           rows.map((d) => d.pupilId),
           rows.map((d) => d.day),
@@ -65,15 +65,15 @@ export async function saveRegister(
   );
 }
 
-export async function latestDay(client: Client): Promise<string | null> {
+export async function latestDay(client: Client, school: string): Promise<string | null> {
   const rows = await client.$queryRaw<{ day: string | null }[]>`
-    SELECT max(day) AS day FROM "AttendanceDay" WHERE "schoolId" = ${SCHOOL}`;
+    SELECT max(day) AS day FROM "AttendanceDay" WHERE "schoolId" = ${school}`;
   return rows[0]?.day ?? null;
 }
 
-export async function registerSince(client: Client, since: string): Promise<Map<string, RegisterDay[]>> {
+export async function registerSince(client: Client, school: string, since: string): Promise<Map<string, RegisterDay[]>> {
   const rows = await client.$queryRaw<{ pupilId: string; day: string; kind: string }[]>`
-    SELECT "pupilId", day, kind FROM "AttendanceDay" WHERE "schoolId" = ${SCHOOL} AND day >= ${since}
+    SELECT "pupilId", day, kind FROM "AttendanceDay" WHERE "schoolId" = ${school} AND day >= ${since}
     ORDER BY "pupilId", day`;
   const out = new Map<string, RegisterDay[]>();
   for (const row of rows) {
@@ -84,9 +84,9 @@ export async function registerSince(client: Client, since: string): Promise<Map<
   return out;
 }
 
-export async function getPupil(client: Client, pupilId: string): Promise<StoredPupil | null> {
+export async function getPupil(client: Client, school: string, pupilId: string): Promise<StoredPupil | null> {
   const rows = await client.$queryRaw<StoredPupil[]>`
-    SELECT "pupilId", name, address FROM "AttendancePupil" WHERE "schoolId" = ${SCHOOL} AND "pupilId" = ${pupilId}`;
+    SELECT "pupilId", name, address FROM "AttendancePupil" WHERE "schoolId" = ${school} AND "pupilId" = ${pupilId}`;
   return rows[0] ?? null;
 }
 
@@ -94,23 +94,23 @@ export async function getPupil(client: Client, pupilId: string): Promise<StoredP
  * Need-to-know data past the retention period: register days older than `before`, then pupils with
  * no day left who were not updated since, triggers and follow-ups fired before it.
  */
-export async function removeExpiredAttendance(prisma: PrismaClient, before: Date) {
+export async function removeExpiredAttendance(prisma: PrismaClient, school: string, before: Date) {
   const day = before.toISOString().slice(0, 10);
   return prisma.$transaction(async (tx) => {
-    const days = await tx.$executeRaw`DELETE FROM "AttendanceDay" WHERE day < ${day}`;
+    const days = await tx.$executeRaw`DELETE FROM "AttendanceDay" WHERE "schoolId" = ${school} AND day < ${day}`;
     const pupils = await tx.$executeRaw`
-      DELETE FROM "AttendancePupil" p WHERE p."updatedAt" < ${before}
+      DELETE FROM "AttendancePupil" p WHERE p."schoolId" = ${school} AND p."updatedAt" < ${before}
         AND NOT EXISTS (SELECT 1 FROM "AttendanceDay" d WHERE d."schoolId" = p."schoolId" AND d."pupilId" = p."pupilId")`;
-    const triggers = await tx.$executeRaw`DELETE FROM "AttendanceTrigger" WHERE "firedAt" < ${before}`;
-    const followUps = await tx.$executeRaw`DELETE FROM "AgreementFollowUp" WHERE "dueAt" < ${before}`;
+    const triggers = await tx.$executeRaw`DELETE FROM "AttendanceTrigger" WHERE "schoolId" = ${school} AND "firedAt" < ${before}`;
+    const followUps = await tx.$executeRaw`DELETE FROM "AgreementFollowUp" WHERE "schoolId" = ${school} AND "dueAt" < ${before}`;
     return { days, pupils, triggers, followUps };
   });
 }
 
-export async function listPupils(client: Client, pupilIds: readonly string[]): Promise<Map<string, StoredPupil>> {
+export async function listPupils(client: Client, school: string, pupilIds: readonly string[]): Promise<Map<string, StoredPupil>> {
   const rows = await client.$queryRawUnsafe<StoredPupil[]>(
     `SELECT "pupilId", name, address FROM "AttendancePupil" WHERE "schoolId" = $1 AND "pupilId" = ANY($2::text[])`,
-    SCHOOL,
+    school,
     [...pupilIds],
   );
   return new Map(rows.map((row) => [row.pupilId, row]));

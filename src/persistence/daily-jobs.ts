@@ -8,26 +8,30 @@ import type { Database } from "./open-database.js";
  */
 export async function runDailyJob(
   db: Database,
+  school: string,
   job: string,
   day: string,
   instance: string,
   at: Date,
   work: () => Promise<void>,
+  finishedAt: () => Date,
 ): Promise<boolean> {
   const prisma = db.prisma;
   let ran = false;
-  await db.withAdvisoryLock(`homevisit:daily:${job}`, async () => {
+  await db.withAdvisoryLock(`homevisit:daily:${school}:${job}`, async () => {
     const claimed = await prisma.$executeRaw`
-      INSERT INTO "DailyJobRun" (job, day, instance, "startedAt") VALUES (${job}, ${day}, ${instance}, ${at})
-      ON CONFLICT (job, day) DO NOTHING`;
+      INSERT INTO "DailyJobRun" ("schoolId", job, day, instance, "startedAt") VALUES (${school}, ${job}, ${day}, ${instance}, ${at})
+      ON CONFLICT (job, day, "schoolId") DO NOTHING`;
     if (claimed !== 1) return;
     try {
       await work();
     } catch (error) {
-      await prisma.$executeRaw`DELETE FROM "DailyJobRun" WHERE job = ${job} AND day = ${day}`.catch(() => {});
+      await prisma.$executeRaw`DELETE FROM "DailyJobRun" WHERE job = ${job} AND day = ${day} AND "schoolId" = ${school}`.catch(
+        () => {},
+      );
       throw error;
     }
-    await prisma.$executeRaw`UPDATE "DailyJobRun" SET "finishedAt" = ${new Date()} WHERE job = ${job} AND day = ${day}`;
+    await prisma.$executeRaw`UPDATE "DailyJobRun" SET "finishedAt" = ${finishedAt()} WHERE job = ${job} AND day = ${day} AND "schoolId" = ${school}`;
     ran = true;
   });
   return ran;

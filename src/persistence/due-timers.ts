@@ -24,6 +24,7 @@ const RETRY_FAILED_MS = 15_000;
 export async function processDueTimers(
   prisma: PrismaClient,
   clock: Clock,
+  school: string,
   now: Date,
   limit: number,
   work: (tx: StoreTx, timer: DueTimer) => Promise<void>,
@@ -36,13 +37,13 @@ export async function processDueTimers(
     const claimed: DueTimer[] = [];
     let batch: BatchOutcome;
     try {
-      batch = await prisma.$transaction((tx) => runBatch(tx, clock, now, size, passOver, claimed, work), TX_OPTIONS);
+      batch = await prisma.$transaction((tx) => runBatch(tx, clock, school, now, size, passOver, claimed, work), TX_OPTIONS);
     } catch (error) {
       if (claimed.length === 0) throw error; // the claim itself failed: the database is not answering
       processLog().error("a batch of timers failed; doing them one by one", { err: error });
       for (const timer of claimed) {
         passOver.push(timer.id);
-        if (processed < limit && (await processOneTimer(prisma, clock, now, timer.id, work))) processed++;
+        if (processed < limit && (await processOneTimer(prisma, clock, school, now, timer.id, work))) processed++;
       }
       continue;
     }
@@ -66,6 +67,7 @@ export type ClaimedRow = VisitRow & { timerId: string; timerDueAt: Date };
 async function runBatch(
   tx: Tx,
   clock: Clock,
+  school: string,
   now: Date,
   size: number,
   passOver: readonly string[],
@@ -77,18 +79,18 @@ async function runBatch(
   const rows = await tx.$queryRaw<ClaimedRow[]>`
     SELECT t.id AS "timerId", t."dueAt" AS "timerDueAt", v.*
     FROM "Timer" t JOIN "Visit" v ON v.id = t."visitId"
-    WHERE t.state = 'pending' AND t."dueAt" <= ${now} AND NOT (t.id = ANY(${passOver}::text[]))
+    WHERE t."schoolId" = ${school} AND t.state = 'pending' AND t."dueAt" <= ${now} AND NOT (t.id = ANY(${passOver}::text[]))
     ORDER BY t."dueAt" ASC, t.id ASC LIMIT ${size} FOR UPDATE OF t, v SKIP LOCKED`;
   const visits = new Map<string, VisitRow>();
   for (const { timerId: _timerId, timerDueAt: _timerDueAt, ...row } of rows) visits.set(row.id, row);
-  const session = new VisitSession(tx, visits);
-  const batch = new PendingWrites();
+  const session = new VisitSession(tx, school, visits);
+  const batch = new PendingWrites(school);
   const failed: BatchOutcome["failed"] = [];
   for (const row of rows) {
     const timer: DueTimer = { id: row.timerId, visitId: row.id, dueAt: row.timerDueAt };
     claimed.push(timer);
     // Each timer's writes are its own until its work succeeds: a failure leaves nothing behind.
-    const staged = new PendingWrites(batch);
+    const staged = new PendingWrites(school, batch);
     try {
       await work(createTx(tx, clock, staged, session), timer);
       batch.add(staged);
@@ -108,6 +110,7 @@ async function runBatch(
 async function processOneTimer(
   prisma: PrismaClient,
   clock: Clock,
+  school: string,
   now: Date,
   timerId: string,
   work: (tx: StoreTx, timer: DueTimer) => Promise<void>,
@@ -117,12 +120,12 @@ async function processOneTimer(
     return await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<DueTimer[]>`
         SELECT t.id, t."visitId", t."dueAt" FROM "Timer" t JOIN "Visit" v ON v.id = t."visitId"
-        WHERE t.id = ${timerId} AND t.state = 'pending' AND t."dueAt" <= ${now}
+        WHERE t.id = ${timerId} AND t."schoolId" = ${school} AND t.state = 'pending' AND t."dueAt" <= ${now}
         FOR UPDATE OF t, v SKIP LOCKED`;
       const timer = rows[0];
       if (!timer) return false;
       claimed = true;
-      await inTx(tx, clock, (stx) => work(stx, timer));
+      await inTx(tx, clock, school, (stx) => work(stx, timer));
       return true;
     }, TX_OPTIONS);
   } catch (error) {

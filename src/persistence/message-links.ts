@@ -15,6 +15,7 @@ export function threadOf(ref: MessageRef): { channel: string; threadId: string }
 
 export async function linkThread(
   client: Client,
+  school: string,
   platform: Platform,
   channel: string,
   threadId: string,
@@ -22,13 +23,14 @@ export async function linkThread(
   now: Date,
 ): Promise<void> {
   await client.$executeRaw`
-    INSERT INTO "ThreadLink" (platform, channel, "threadId", "visitId", "createdAt")
-    VALUES (${platform}, ${baseChannel(channel)}, ${threadId}, ${visitId}, ${now})
+    INSERT INTO "ThreadLink" ("schoolId", platform, channel, "threadId", "visitId", "createdAt")
+    VALUES (${school}, ${platform}, ${baseChannel(channel)}, ${threadId}, ${visitId}, ${now})
     ON CONFLICT (platform, channel, "threadId") DO NOTHING`;
 }
 
-export async function findThreadVisitId(client: Client, platform: Platform, channel: string, threadId: string) {
+export async function findThreadVisitId(client: Client, school: string, platform: Platform, channel: string, threadId: string) {
   const rows = await client.$queryRaw<{ visitId: string }[]>`
-    SELECT "visitId" FROM "ThreadLink" WHERE platform = ${platform} AND channel = ${baseChannel(channel)} AND "threadId" = ${threadId}`;
+    SELECT "visitId" FROM "ThreadLink"
+    WHERE "schoolId" = ${school} AND platform = ${platform} AND channel = ${baseChannel(channel)} AND "threadId" = ${threadId}`;
   return rows[0]?.visitId ?? null;
 }

@@ -44,6 +44,7 @@ const lane = (alias: "o" | "e") =>
 
 export async function claimOutbox(
   prisma: PrismaClient,
+  school: string,
   now: Date,
   limit: number,
   leaseMs: number,
@@ -57,7 +58,7 @@ export async function claimOutbox(
   const rows = await prisma.$queryRaw<ClaimedRow[]>`
     WITH due AS (
       SELECT o.id, o."visitId", o.platform, ${lane("o")} AS lane, o.seq FROM "Outbox" o
-      WHERE o.state IN ('pending', 'sending', 'undeliverable') AND o."nextAttemptAt" <= ${now}
+      WHERE o."schoolId" = ${school} AND o.state IN ('pending', 'sending', 'undeliverable') AND o."nextAttemptAt" <= ${now}
         AND (${platforms}::text[] IS NULL OR o.platform = ANY(${platforms}::text[]))
         AND NOT (o.id = ANY(${exclude}::text[]))
         AND NOT EXISTS (

@@ -23,7 +23,11 @@ export class PendingWrites {
   /** Timers whose work failed, to look at again at `at`. */
   retry: { ids: string[]; at: Date } | null = null;
 
-  constructor(private readonly parent?: PendingWrites) {}
+  constructor(
+    /** The school every row written here belongs to. */
+    readonly school: string,
+    private readonly parent?: PendingWrites,
+  ) {}
 
   /** The visit as this transaction last saved it, if it did. */
   savedVisit(id: string): Visit | undefined {
@@ -72,6 +76,7 @@ export class PendingWrites {
         n,
       })),
       now,
+      school: this.school,
       reported: this.reported,
     };
     // Data-modifying CTEs all run, whether or not the final SELECT reads them. No row is touched
@@ -79,15 +84,15 @@ export class PendingWrites {
     await client.$executeRawUnsafe(
       `WITH input AS (SELECT $1::jsonb AS j),
        audit AS (
-         INSERT INTO "AuditEntry" ("visitId", at, "actorId", actor, platform, action, detail)
-         SELECT x."visitId", x.at, x."actorId", x.actor, x.platform, x.action, x.detail
+         INSERT INTO "AuditEntry" ("schoolId", "visitId", at, "actorId", actor, platform, action, detail)
+         SELECT input.j->>'school', x."visitId", x.at, x."actorId", x.actor, x.platform, x.action, x.detail
          FROM input, jsonb_to_recordset(input.j->'audit') AS x("visitId" text, at timestamptz, "actorId" text,
            actor text, platform text, action text, detail jsonb, n int)
          ORDER BY x.n
          RETURNING 1),
        pending AS (
-         INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state, "createdAt")
-         SELECT x.id, x."visitId", 'safety', x."dueAt", 'pending', (input.j->>'now')::timestamptz
+         INSERT INTO "Timer" (id, "schoolId", "visitId", kind, "dueAt", state, "createdAt")
+         SELECT x.id, input.j->>'school', x."visitId", 'safety', x."dueAt", 'pending', (input.j->>'now')::timestamptz
          FROM input, jsonb_to_recordset(input.j->'pending') AS x(id text, "visitId" text, "dueAt" timestamptz)
          ON CONFLICT (id) DO UPDATE SET "dueAt" = EXCLUDED."dueAt", state = 'pending', "claimedBy" = NULL, "claimedAt" = NULL
          RETURNING 1),
@@ -100,8 +105,8 @@ export class PendingWrites {
          WHERE "Timer".id = ANY($3::text[])
          RETURNING 1),
        outbox AS (
-         INSERT INTO "Outbox" (id, "visitId", platform, target, message, updates, "refKey", critical, "nextAttemptAt", "createdAt")
-         SELECT x.id, x."visitId", x.platform, x.target, x.message, x.updates, x."refKey", x.critical, x."nextAttemptAt",
+         INSERT INTO "Outbox" (id, "schoolId", "visitId", platform, target, message, updates, "refKey", critical, "nextAttemptAt", "createdAt")
+         SELECT x.id, input.j->>'school', x."visitId", x.platform, x.target, x.message, x.updates, x."refKey", x.critical, x."nextAttemptAt",
            (input.j->>'now')::timestamptz
          FROM input, jsonb_to_recordset(input.j->'outbox') AS x(id text, "visitId" text, platform text, target jsonb,
            message jsonb, updates text, "refKey" text, critical boolean, "nextAttemptAt" timestamptz, n int)
@@ -140,9 +145,9 @@ export class StaleVisits extends Error {
   }
 }
 
-export async function appendAudit(client: Client, entry: AuditInput): Promise<void> {
+export async function appendAudit(client: Client, school: string, entry: AuditInput): Promise<void> {
   await client.$executeRaw`
-    INSERT INTO "AuditEntry" ("visitId", at, "actorId", actor, platform, action, detail)
-    VALUES (${entry.visitId}, ${entry.at}, ${entry.actorId}, ${entry.actor}, ${entry.platform}, ${entry.action},
+    INSERT INTO "AuditEntry" ("schoolId", "visitId", at, "actorId", actor, platform, action, detail)
+    VALUES (${school}, ${entry.visitId}, ${entry.at}, ${entry.actorId}, ${entry.actor}, ${entry.platform}, ${entry.action},
       ${JSON.stringify(entry.detail ?? {})}::jsonb)`;
 }

@@ -15,17 +15,17 @@ const DAY_MS = 24 * 3600_000;
  * leaves the others done), then drops the copies of delivered messages and request keys that are
  * no longer needed by anyone.
  */
-export async function applyRetentionRules(prisma: PrismaClient, now: Date): Promise<RetentionResult> {
+export async function applyRetentionRules(prisma: PrismaClient, school: string, now: Date): Promise<RetentionResult> {
   const expired = await prisma.$queryRaw<{ id: string }[]>`
     SELECT id FROM "Visit"
-    WHERE "anonymisedAt" IS NULL
+    WHERE "schoolId" = ${school} AND "anonymisedAt" IS NULL
       AND "plannedStart" + make_interval(years => COALESCE(("policySnapshot"->'records'->>'retentionYears')::int, 25)) < ${now}
     ORDER BY "plannedStart" LIMIT 500`;
   for (const { id } of expired) await anonymiseVisit(prisma, id, now);
 
   const deliveredBefore = new Date(now.getTime() - DELIVERED_MESSAGES_DAYS * DAY_MS);
   const messages = await prisma.$executeRaw`
-    DELETE FROM "Outbox" WHERE state IN ('delivered', 'undeliverable') AND "createdAt" < ${deliveredBefore}`;
+    DELETE FROM "Outbox" WHERE "schoolId" = ${school} AND state IN ('delivered', 'undeliverable') AND "createdAt" < ${deliveredBefore}`;
   const keys = await prisma.$executeRaw`
     DELETE FROM "OnceKey" WHERE "createdAt" < ${new Date(now.getTime() - ONCE_KEY_DAYS * DAY_MS)}`;
   return { anonymised: expired.map((row) => row.id), messagesRemoved: messages, keysRemoved: keys };

@@ -8,9 +8,9 @@ import { json, toVisitData } from "./visit-mapper.js";
 import { VisitSession } from "./visit-session.js";
 
 /** Runs `work` on a StoreTx over `tx`, then writes what it left buffered: all before the commit. */
-export async function inTx<T>(tx: Tx, clock: Clock, work: (stx: StoreTx) => Promise<T>): Promise<T> {
-  const writes = new PendingWrites();
-  const result = await work(createTx(tx, clock, writes, new VisitSession(tx)));
+export async function inTx<T>(tx: Tx, clock: Clock, school: string, work: (stx: StoreTx) => Promise<T>): Promise<T> {
+  const writes = new PendingWrites(school);
+  const result = await work(createTx(tx, clock, writes, new VisitSession(tx, school)));
   await writes.write(tx, clock.now());
   return result;
 }
@@ -25,7 +25,14 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: V
     getVisitForUpdate: async (id) => writes.savedVisit(id) ?? (await session.load(id))?.visit ?? null,
     insertVisit: async (visit) => {
       await tx.visit.create({
-        data: { id: visit.id, version: visit.version, ...toVisitData(visit), createdAt: visit.createdAt, updatedAt: clock.now() },
+        data: {
+          id: visit.id,
+          schoolId: writes.school,
+          version: visit.version,
+          ...toVisitData(visit),
+          createdAt: visit.createdAt,
+          updatedAt: clock.now(),
+        },
       });
     },
     updateVisit: async (visit) => {
@@ -68,7 +75,8 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: V
       return [...new Set([...rows.map((row) => row.refKey), ...queued])];
     },
     claimOnce: (key: string, result: Record<string, unknown> = {}): Promise<OnceClaim> => claimOnce(tx, key, result, clock.now()),
-    linkThread: (platform, channel, threadId, visitId) => linkThread(tx, platform, channel, threadId, visitId, clock.now()),
+    linkThread: (platform, channel, threadId, visitId) =>
+      linkThread(tx, writes.school, platform, channel, threadId, visitId, clock.now()),
     insertRecord: async (record: RecordRow) => {
       await tx.visitRecord.create({ data: { ...record, form: json(record.form) } });
       await tx.visit.update({

@@ -22,6 +22,8 @@ export class VisitSession {
 
   constructor(
     private readonly tx: Tx,
+    /** The school whose visits this transaction may read: another school's id is "no such visit". */
+    private readonly school: string,
     private readonly claimed: ReadonlyMap<string, VisitRow> = new Map(),
   ) {}
 
@@ -29,7 +31,8 @@ export class VisitSession {
     const known = this.read.get(id);
     if (known) return known;
     const row =
-      this.claimed.get(id) ?? (await this.tx.$queryRaw<VisitRow[]>`SELECT * FROM "Visit" WHERE id = ${id} FOR UPDATE`)[0];
+      this.claimed.get(id) ??
+      (await this.tx.$queryRaw<VisitRow[]>`SELECT * FROM "Visit" WHERE id = ${id} AND "schoolId" = ${this.school} FOR UPDATE`)[0];
     if (!row) return null;
     const visit = toVisit(row);
     const entry = { visit, loaded: { version: visit.version, large: largeColumnsText(visit) } };

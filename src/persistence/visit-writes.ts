@@ -4,8 +4,8 @@ import type { Prisma } from "./generated/client.js";
 import type { Client } from "./prisma-tx.js";
 import { LARGE_COLUMNS, type LargeColumn, largeColumnsText, toVisitColumns } from "./visit-mapper.js";
 
-export function visitQuery(query: VisitQuery): Prisma.VisitFindManyArgs {
-  const where: Prisma.VisitWhereInput = { anonymisedAt: null };
+export function visitQuery(school: string, query: VisitQuery): Prisma.VisitFindManyArgs {
+  const where: Prisma.VisitWhereInput = { schoolId: school, anonymisedAt: null };
   if (query.staffId)
     where.OR = [{ leadStaffId: query.staffId }, { secondStaffId: query.staffId }, { requesterId: query.staffId }];
   if (query.statuses) where.status = { in: [...query.statuses] };

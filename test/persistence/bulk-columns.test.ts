@@ -16,12 +16,14 @@ const NOT_SAVED: Record<string, string> = {
   messageRefs: "written on its own (jsonb_set) when a platform posts the card or the thread, so saves never race it",
   recordedAt: "set when the Home Visit Form is submitted, in the same transaction as the record",
   anonymisedAt: "set by the nightly retention job only",
+  schoolId: "set once, when the visit is requested; a visit never moves school",
 };
 
 /** The benchmark inserts visits that are under way: no record yet, not anonymised. */
 const NOT_INSERTED: Record<string, string> = {
   recordedAt: "a visit under way has no Home Visit Form yet",
   anonymisedAt: "a visit under way is not past retention",
+  schoolId: "the bench's visits are the default school's, the column's default",
 };
 
 /** information_schema's data_type, as the jsonb_to_recordset column types spell it. */

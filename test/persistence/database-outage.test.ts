@@ -36,6 +36,9 @@ beforeAll(async () => {
     url: proxy.url,
     query: (sql, ...params) => database.prisma.$queryRawUnsafe(sql, ...params),
     openAnother: () => Promise.reject(new Error("one instance here")),
+    storeFor: () => {
+      throw new Error("one school here");
+    },
     drop: async () => {},
   };
   h = await startSlackHarness({ db });

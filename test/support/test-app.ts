@@ -16,7 +16,14 @@ export interface TestApp extends RunningApp {
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  options: { adapters?: readonly AdapterFactory[]; start?: string; db?: TestDatabase; leaseMs?: number } = {},
+  options: {
+    adapters?: readonly AdapterFactory[];
+    start?: string;
+    db?: TestDatabase;
+    leaseMs?: number;
+    /** Another school on the same database (isolation tests). */
+    school?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase(options.start));
   // The database's clock: the app and its store write the same school time.
@@ -35,7 +42,7 @@ export async function startTestApp(
     log: silentLogger,
     tick: false,
     adapters: options.adapters ?? [],
-    store: db.store,
+    store: options.school ? db.storeFor(options.school) : db.store,
     leaseMs: options.leaseMs,
   });
   return {

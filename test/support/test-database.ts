@@ -20,6 +20,8 @@ export interface TestDatabase {
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** Opens another store on the same database (a second bot instance). PostgreSQL only. */
   openAnother(): Promise<Store>;
+  /** A store for another school on the same database and connection; closing it leaves the database open. */
+  storeFor(school: string): Store;
   drop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function createTestDatabase(start: Date | string = SCHOOL_MORNING):
       kind: "pglite",
       query: (sql, ...params) => database.prisma.$queryRawUnsafe(sql, ...params),
       openAnother: () => Promise.reject(new Error("PGlite has one connection: use PostgreSQL for multi-instance tests")),
+      storeFor: (school) => ({ ...createPrismaStore(database, clock, school), close: async () => {} }),
       drop: () => store.close(),
     };
   }
@@ -60,6 +63,7 @@ export async function createTestDatabase(start: Date | string = SCHOOL_MORNING):
     url: scratch.url,
     query: (sql, ...params) => (databases[0] as Database).prisma.$queryRawUnsafe(sql, ...params),
     openAnother: open,
+    storeFor: (school) => ({ ...createPrismaStore(databases[0] as Database, clock, school), close: async () => {} }),
     drop: async () => {
       for (const s of stores) await s.close();
       await scratch.drop();

@@ -45,12 +45,17 @@ export interface SlackHarness {
 }
 
 export async function startSlackHarness(
-  options: { db?: TestDatabase; env?: Record<string, string>; start?: string } = {},
+  options: { db?: TestDatabase; env?: Record<string, string>; start?: string; school?: string } = {},
 ): Promise<SlackHarness> {
   const stub = await startSlackApiStub();
   const app = await startTestApp(
     { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: stub.url, ...options.env },
-    { adapters: [createSlackAdapter], db: options.db, ...(options.start ? { start: options.start } : {}) },
+    {
+      adapters: [createSlackAdapter],
+      db: options.db,
+      ...(options.start ? { start: options.start } : {}),
+      ...(options.school ? { school: options.school } : {}),
+    },
   );
   const slack = slackRequests(app.url, stub);
   const adapter = app.adapters.find((a) => a.platform === "slack") as SlackAdapter;

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import type { Policy } from "./policy.js";
+import type { Directory } from "./school-directory.js";
+
+/** A school's id: short, lower case, stable (it is in every row the school owns). */
+export const schoolIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, "use 2–40 lower-case letters, digits or -, starting with a letter (e.g. st-peters)");
+
+/** A school homevisit serves: its policy in force (with its version) and its people, roles and channels. */
+export interface School {
+  id: string;
+  name: string;
+  timezone: string;
+  policy: Policy;
+  directory: Directory;
+}
+
+/** One version of a school's policy, as the history lists it. */
+export interface PolicyVersion {
+  version: string;
+  checksum: string;
+  createdAt: Date;
+}

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import type { SchoolStore } from "../app/school-port.js";
+import type { Clock } from "../domain/clock.js";
+import { type Policy, withCurrentDefaults } from "../domain/policy.js";
+import type { PolicyVersion, School } from "../domain/school.js";
+import type { Directory } from "../domain/school-directory.js";
+import type { Database } from "./open-database.js";
+import { TX_OPTIONS } from "./prisma-tx.js";
+import { json } from "./visit-mapper.js";
+
+interface SchoolRow {
+  id: string;
+  name: string;
+  timezone: string;
+  directory: Directory;
+  policy: Policy | null;
+}
+
+const checksumOf = (policy: Policy) => createHash("sha256").update(JSON.stringify(policy)).digest("hex");
+
+/** The schools in the database: each with its directory and every version of its policy. */
+export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
+  const prisma = db.prisma;
+  const load = async (id: string | null): Promise<School[]> => {
+    const rows = await prisma.$queryRaw<SchoolRow[]>`
+      SELECT s.id, s.name, s.timezone, s.directory,
+        (SELECT p.policy FROM "SchoolPolicy" p WHERE p."schoolId" = s.id ORDER BY p.id DESC LIMIT 1) AS policy
+      FROM "School" s WHERE ${id}::text IS NULL OR s.id = ${id} ORDER BY s.id`;
+    return rows.flatMap((row) =>
+      row.policy
+        ? [
+            {
+              id: row.id,
+              name: row.name,
+              timezone: row.timezone,
+              directory: row.directory,
+              policy: withCurrentDefaults(row.policy),
+            },
+          ]
+        : [],
+    );
+  };
+  return {
+    list: () => load(null),
+    get: async (id) => (await load(id))[0] ?? null,
+    save: async (school) => {
+      const now = clock.now();
+      const checksum = checksumOf(school.policy);
+      return prisma.$transaction(async (tx) => {
+        await tx.school.upsert({
+          where: { id: school.id },
+          create: {
+            id: school.id,
+            name: school.name,
+            timezone: school.timezone,
+            directory: json(school.directory),
+            createdAt: now,
+            updatedAt: now,
+          },
+          update: { name: school.name, timezone: school.timezone, directory: json(school.directory), updatedAt: now },
+        });
+        const latest = await tx.schoolPolicy.findFirst({ where: { schoolId: school.id }, orderBy: { id: "desc" } });
+        // The same policy again is not a new version: visits and the history keep pointing at the one there is.
+        if (latest?.checksum === checksum) return { policyChanged: false };
+        await tx.schoolPolicy.create({
+          data: { schoolId: school.id, version: school.policy.version, checksum, policy: json(school.policy), createdAt: now },
+        });
+        return { policyChanged: true };
+      }, TX_OPTIONS);
+    },
+    history: async (id): Promise<PolicyVersion[]> =>
+      (await prisma.schoolPolicy.findMany({ where: { schoolId: id }, orderBy: { id: "asc" } })).map((row) => ({
+        version: row.version,
+        checksum: row.checksum,
+        createdAt: row.createdAt,
+      })),
+  };
+}
