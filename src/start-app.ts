@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import cron from "node-cron";
 import { syncFromWonde } from "./adapters/wonde/sync-from-wonde.js";
 import { OutboxRunner } from "./app/delivery/outbox-runner.js";
-import type { AdapterFactory, AppContext, ChatDelivery, Logger, PlatformAdapter, Store } from "./app/ports.js";
+import type { AdapterFactory, AppContext, Logger, PlatformAdapter, Store } from "./app/ports.js";
+import { SchoolRegistry } from "./app/school-registry.js";
+import { SchoolTicks } from "./app/tick-schools.js";
 import { checkSetup } from "./app/use-cases/check-setup.js";
-import { runSafetyTick } from "./app/use-cases/run-safety-tick.js";
 import { seedSchool } from "./app/use-cases/seed-school.js";
 import { scheduleAttendanceJob } from "./attendance-jobs.js";
 import { ConfigError } from "./config/config-error.js";
@@ -42,6 +43,8 @@ export interface RunningApp {
   server: Server;
   url: string;
   ctx: AppContext;
+  /** Every school this process serves (ctx is the one SCHOOL_ID names). */
+  schools: SchoolRegistry;
   adapters: PlatformAdapter[];
   /** This instance's id (the owner of its outbox leases). */
   instance: string;
@@ -66,8 +69,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const { policy, directory } = await seedSchool(store, files, log);
   const instance = randomUUID();
 
-  const deliveries = new Map<Platform, ChatDelivery>();
-  let runner: OutboxRunner | null = null;
   const downloads = new DownloadLinks(config.publicUrl, clock, (entry) => store.appendAudit(entry));
   const platforms: Platform[] = [];
   const ctx: AppContext = {
@@ -77,10 +78,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     policy,
     directory,
     log,
-    kick: () => runner?.kick(),
+    kick: () => registry.kick(store.school),
     platforms,
     registerMapping,
   };
+  const registry = new SchoolRegistry(ctx);
 
   let lastTickAt = Date.now();
   let shuttingDown = false;
@@ -106,26 +108,47 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     res.end(body);
   });
   for (const factory of options.adapters ?? []) {
-    const adapter = await factory({ ctx, routes, config });
+    const adapter = await factory({ ctx, routes, config, schools: registry });
     if (adapter) {
       adapters.push(adapter);
-      deliveries.set(adapter.platform, adapter.delivery);
       platforms.push(adapter.platform);
     }
   }
   await checkPolicyAgainstDirectory(ctx, adapters, config);
-  runner = new OutboxRunner(ctx, deliveries, {
-    owner: instance,
-    concurrency: config.deliveryConcurrency,
-    leaseMs: options.leaseMs,
+  const runners = new Map<string, OutboxRunner>();
+  const jobs = options.tick !== false;
+  await registry.start((school) => {
+    const deliveries = new Map(adapters.map((a) => [a.platform, a.deliveryFor?.(school) ?? a.delivery] as const));
+    const runner = new OutboxRunner(school, deliveries, {
+      owner: instance,
+      concurrency: config.deliveryConcurrency,
+      leaseMs: options.leaseMs,
+    });
+    runners.set(school.store.school, runner);
+    const home = school === ctx;
+    const daily = jobs ? scheduleDailyJobs(school, instance) : null;
+    const attendance = jobs
+      ? scheduleAttendanceJob(school, instance, config.attendance, home ? attendanceWork(config) : {})
+      : null;
+    runner.kick();
+    return {
+      kick: () => runner.kick(),
+      flush: () => runner.flush(),
+      stop: async (deadline) => {
+        await daily?.stop();
+        await attendance?.stop();
+        await runner.stop(deadline);
+      },
+    };
   });
   setBacklogSource(() => store.outboxBacklog());
+  const ticks = new SchoolTicks(registry);
 
   /** The safety tick decides and writes; delivery runs beside it (kicked), never inside it. */
   const safetyTick = async () => {
     const started = process.hrtime.bigint();
     try {
-      await runSafetyTick(ctx);
+      await ticks.tickAll();
       lastTickAt = Date.now();
     } catch (error) {
       countTickFailure();
@@ -147,12 +170,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             })
             .finally(() => {
               ticking = null;
-              runner?.kick(); // retries whose backoff has ended, and what the tick queued
+              registry.kickAll(); // retries whose backoff has ended, and what the tick queued
             });
         });
-  const daily = options.tick === false ? null : scheduleDailyJobs(ctx, instance);
-  const attendance =
-    options.tick === false ? null : scheduleAttendanceJob(ctx, instance, config.attendance, attendanceWork(config));
 
   const http = createHttpServer(routes, log);
   await new Promise<void>((resolve, reject) => {
@@ -164,19 +184,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const address = http.server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${address.port}`;
-  runner.kick();
 
   let stopped: Promise<void> | null = null;
   const stop = async (deadline: number) => {
     shuttingDown = true;
     // Nothing new: no tick claims timers, no runner claims rows (it gives back those it holds unsent).
     await task?.stop();
-    await daily?.stop();
-    await attendance?.stop();
-    const delivering = runner?.stop(deadline - 500);
+    const delivering = registry.stop(deadline - 500);
     // Requests in flight are answered; keep-alive connections close; at the deadline the rest is cut.
     await http.drain(deadline - 1500);
-    await Promise.race([ticking, sleepUntil(deadline - 1000)]);
+    await Promise.race([ticking ?? ticks.settled(), sleepUntil(deadline - 1000)]);
     // Adapters finish the work behind requests already acknowledged (they may queue messages).
     await Promise.all(adapters.map((adapter) => adapter.stop?.(deadline - 1000)));
     await delivering;
@@ -190,13 +207,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ctx,
     adapters,
     instance,
+    schools: registry,
     tick: async () => {
       await safetyTick();
-      await runner?.flush();
+      await registry.flushAll();
     },
-    flush: async () => {
-      await runner?.flush();
-    },
+    flush: () => registry.flushAll(),
     stop: (deadline = Date.now() + config.shutdownSeconds * 1000) => {
       stopped ??= stop(deadline);
       return stopped;

@@ -3,6 +3,7 @@ import type { RegisterMapping } from "../domain/attendance/register-mapping.js";
 import type { Clock } from "../domain/clock.js";
 import type { Policy } from "../domain/policy.js";
 import type { ChannelRole, Directory, Platform } from "../domain/school-directory.js";
+import type { Inbound } from "../domain/school-routing.js";
 import type { StaffDetails } from "../domain/staff-details.js";
 import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
@@ -153,6 +154,8 @@ export interface Store extends OutboxStore, OpsStore {
   readonly school: string;
   /** Every school in the database (not scoped: the schools themselves). */
   readonly schools: SchoolStore;
+  /** The same database seen as another school's (it shares this store's connections). */
+  forSchool(id: string): Store;
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
   listVisits(query: VisitQuery): Promise<Visit[]>;
@@ -208,6 +211,8 @@ export type BindingStore = Pick<Store, "getChannelBinding" | "saveChannelBinding
 export interface PlatformAdapter {
   platform: Platform;
   delivery: ChatDelivery;
+  /** How it delivers for one school, when that differs from `delivery` (its people, its workspace). */
+  deliveryFor?(school: AppContext): ChatDelivery;
   /** Whether its credentials worked when last checked (auth.test, a bot token), for /readyz. */
   credentials?(): CredentialStatus;
   /** Finishes the work behind requests already answered, until `deadline` (ms since the epoch). */
@@ -215,7 +220,22 @@ export interface PlatformAdapter {
 }
 
 /** Builds a platform's adapter from the app context, the HTTP routes and the config; null when it is off. */
-export type AdapterFactory = (input: { ctx: AppContext; routes: HttpRoutes; config: Config }) => Promise<PlatformAdapter | null>;
+export type AdapterFactory = (input: {
+  ctx: AppContext;
+  routes: HttpRoutes;
+  config: Config;
+  /** Every school: an adapter routes each request to its school's context (without it, only `ctx`). */
+  schools?: SchoolResolver;
+}) => Promise<PlatformAdapter | null>;
+
+/** The part of the school registry an adapter uses (src/app/school-registry.ts). */
+export interface SchoolResolver {
+  resolve(inbound: Inbound): Promise<AppContext>;
+  get(id: string): Promise<AppContext | null>;
+  all(): AppContext[];
+  /** Schools, channels or workspaces changed on this instance: route by the new ones now. */
+  changed(): Promise<void>;
+}
 
 /** Publishes a file behind a short-lived link (see src/http/download-links.ts). */
 export interface Downloads {
@@ -253,4 +273,6 @@ export interface AppContext {
   platforms?: readonly Platform[];
   /** How register exports shared in chat are read (ATTENDANCE_MAPPING_FILE). */
   registerMapping?: RegisterMapping;
+  /** Every school this deployment serves (set by the school registry). */
+  schools?: SchoolResolver;
 }

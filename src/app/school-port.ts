@@ -1,11 +1,22 @@
 import type { PolicyVersion, School } from "../domain/school.js";
+import type { Platform } from "../domain/school-directory.js";
+import type { SchoolPlaces } from "../domain/school-routing.js";
 
 /** The schools homevisit serves, as the database holds them. */
 export interface SchoolStore {
   list(): Promise<School[]>;
   get(id: string): Promise<School | null>;
-  /** Adds the school or updates it; a policy that differs from the newest is kept as a new version. */
-  save(school: School): Promise<{ policyChanged: boolean }>;
+  /**
+   * Adds the school or updates it; a policy that differs from the newest is kept as a new version.
+   * `seededFrom` (SCHOOL_FILE's checksum): the directory is replaced only when the file changed.
+   */
+  save(school: School, options?: { seededFrom?: string }): Promise<{ policyChanged: boolean }>;
   /** Every version of the school's policy, oldest first. */
   history(id: string): Promise<PolicyVersion[]>;
+  /** Each school's channels, people and workspaces, to route a request to its school. */
+  places(): Promise<SchoolPlaces[]>;
+  /** The school is installed in this Slack workspace or Teams team (kept; adding it twice is one row). */
+  bindWorkspace(schoolId: string, platform: Platform, workspace: string): Promise<void>;
+  /** The Slack workspaces or Teams teams a school is installed in. */
+  workspacesOf(schoolId: string, platform: Platform): Promise<string[]>;
 }

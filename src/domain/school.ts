@@ -22,3 +22,20 @@ export interface PolicyVersion {
   checksum: string;
   createdAt: Date;
 }
+
+/** A new school's id from its name ("St Peter's C of E Primary" → st-peters-c-of-e-primary), unique among `taken`. */
+export function schoolIdFor(name: string, taken: ReadonlySet<string>): string {
+  const base =
+    `s-${name}`
+      .normalize("NFKD")
+      .toLowerCase()
+      .replace(/['’]/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^s-(?=[a-z])/, "")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 36)
+      .replace(/-+$/, "") || "school";
+  let id = base.length >= 2 ? base : `${base}-school`;
+  for (let n = 2; taken.has(id); n += 1) id = `${base}-${n}`;
+  return id;
+}

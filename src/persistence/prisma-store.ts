@@ -43,6 +43,8 @@ export function createPrismaStore(db: Database, clock: Clock, school: string = D
     kind: db.kind,
     school,
     schools: createSchoolStore(db, clock),
+    // Another school's view of the same database: closing it leaves the database to its owner.
+    forSchool: (id) => ({ ...createPrismaStore(db, clock, id), close: async () => {} }),
     inTransaction: (work) => prisma.$transaction((tx) => inTx(tx, clock, school, work), TX_OPTIONS),
     getVisit: async (id) => {
       const row = await prisma.visit.findFirst({ where: { id, schoolId: school } });

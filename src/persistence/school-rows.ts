@@ -3,7 +3,7 @@ import type { SchoolStore } from "../app/school-port.js";
 import type { Clock } from "../domain/clock.js";
 import { type Policy, withCurrentDefaults } from "../domain/policy.js";
 import type { PolicyVersion, School } from "../domain/school.js";
-import type { Directory } from "../domain/school-directory.js";
+import type { Directory, Platform } from "../domain/school-directory.js";
 import type { Database } from "./open-database.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { json } from "./visit-mapper.js";
@@ -43,10 +43,14 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
   return {
     list: () => load(null),
     get: async (id) => (await load(id))[0] ?? null,
-    save: async (school) => {
+    save: async (school, options = {}) => {
       const now = clock.now();
       const checksum = checksumOf(school.policy);
       return prisma.$transaction(async (tx) => {
+        const before = await tx.school.findUnique({ where: { id: school.id }, select: { seededFrom: true } });
+        // The same SCHOOL_FILE as last time leaves the people and roles changed in chat since then alone.
+        const keepDirectory = !!options.seededFrom && before?.seededFrom === options.seededFrom;
+        const seeded = options.seededFrom ? { seededFrom: options.seededFrom } : {};
         await tx.school.upsert({
           where: { id: school.id },
           create: {
@@ -54,10 +58,16 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
             name: school.name,
             timezone: school.timezone,
             directory: json(school.directory),
+            ...seeded,
             createdAt: now,
             updatedAt: now,
           },
-          update: { name: school.name, timezone: school.timezone, directory: json(school.directory), updatedAt: now },
+          update: {
+            name: school.name,
+            timezone: school.timezone,
+            ...(keepDirectory ? {} : { directory: json(school.directory), ...seeded }),
+            updatedAt: now,
+          },
         });
         const latest = await tx.schoolPolicy.findFirst({ where: { schoolId: school.id }, orderBy: { id: "desc" } });
         // The same policy again is not a new version: visits and the history keep pointing at the one there is.
@@ -68,6 +78,35 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
         return { policyChanged: true };
       }, TX_OPTIONS);
     },
+    places: async () => {
+      const [schools, bindings, workspaces] = await Promise.all([
+        prisma.school.findMany({ select: { id: true, directory: true }, orderBy: { id: "asc" } }),
+        prisma.channelBinding.findMany({ where: { NOT: { role: { startsWith: "user:" } } } }),
+        prisma.schoolWorkspace.findMany(),
+      ]);
+      return schools.map((school) => ({
+        id: school.id,
+        directory: school.directory as unknown as Directory,
+        boundChannels: bindings.flatMap((b) => {
+          const channel = (b.ref as { channel?: unknown } | null)?.channel;
+          return b.schoolId === school.id && typeof channel === "string" ? [{ platform: b.platform as Platform, channel }] : [];
+        }),
+        workspaces: workspaces
+          .filter((w) => w.schoolId === school.id)
+          .map((w) => ({ platform: w.platform as Platform, workspace: w.workspace })),
+      }));
+    },
+    bindWorkspace: async (schoolId, platform, workspace) => {
+      await prisma.schoolWorkspace.upsert({
+        where: { platform_workspace_schoolId: { platform, workspace, schoolId } },
+        create: { platform, workspace, schoolId, createdAt: clock.now() },
+        update: {},
+      });
+    },
+    workspacesOf: async (schoolId, platform) =>
+      (await prisma.schoolWorkspace.findMany({ where: { schoolId, platform }, orderBy: { createdAt: "asc" } })).map(
+        (w) => w.workspace,
+      ),
     history: async (id): Promise<PolicyVersion[]> =>
       (await prisma.schoolPolicy.findMany({ where: { schoolId: id }, orderBy: { id: "asc" } })).map((row) => ({
         version: row.version,

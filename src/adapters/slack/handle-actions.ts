@@ -6,6 +6,7 @@ import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
+import { schoolOf } from "./school-middleware.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -16,9 +17,10 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMidd
  * The buttons on our cards. Each press is acknowledged at once; the work follows, and the presser is
  * told (ephemerally) whenever nothing else would visibly change, so no button ever seems dead.
  */
-export function registerActions(app: App, ctx: AppContext): void {
+export function registerActions(app: App, home: AppContext): void {
   for (const actionId of BUTTON_IDS)
     app.action<BlockAction<ButtonAction>>(actionId, async (press) => {
+      const ctx = schoolOf(press.context, home);
       await press.ack();
       await afterWaitingRequests();
       const actor = identify(ctx, "slack", press.body.user.id);

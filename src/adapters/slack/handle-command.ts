@@ -1,5 +1,6 @@
 import type { App, RespondArguments } from "@slack/bolt";
 import { identify } from "../../app/interactions/identify.js";
+import { SCHOOL_SETUP, setUpSchool } from "../../app/interactions/set-up-school.js";
 import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import type { AppContext } from "../../app/ports.js";
@@ -7,6 +8,7 @@ import { answerCommand, type CommandAnswer, commandHelp, opensForm } from "../..
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
+import { schoolOf } from "./school-middleware.js";
 import { recentFile } from "./shared-file.js";
 import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
 
@@ -19,10 +21,16 @@ const ANSWER_WITHIN_MS = 2_000;
  * `/homevisit` and its subcommands (the shared vocabulary in answerCommand). No subcommand opens
  * the request form; everything else is answered ephemerally, seen only by whoever typed it.
  */
-export function registerCommand(app: App, ctx: AppContext): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
+export function registerCommand(app: App, home: AppContext): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
+    const ctx = schoolOf(context, home);
     const text = command.text.trim();
     if (/^help\b/i.test(text)) return void (await ack(ephemeral(commandHelp("slack"))));
+    const school = SCHOOL_SETUP.exec(text);
+    if (school) {
+      const founder = { platform: "slack" as const, userId: command.user_id, name: command.user_name || "Admin" };
+      return void (await ack(ephemeral(await setUpSchool(ctx, founder, command.team_id, school[1] ?? ""))));
+    }
     const actor = identify(ctx, "slack", command.user_id);
     if (actor instanceof DomainError) return void (await ack(ephemeral(errorText(actor))));
 

@@ -4,6 +4,7 @@ import { type MessageResult, receiveMessage } from "../../app/interactions/recei
 import { NOT_RECORDED } from "../../app/messages/error-text.js";
 import type { AppContext } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
+import { schoolOf } from "./school-middleware.js";
 import { fileFromEvent } from "./shared-file.js";
 import { slashed } from "./slack-answers.js";
 import { escapeMrkdwn } from "./slack-text.js";
@@ -32,8 +33,9 @@ const REPLY_SUBTYPES = new Set<string | undefined>([undefined, "thread_broadcast
  * bot directly, all read by the shared interaction layer. A retried event has one effect (its
  * channel and ts are claimed in the database). Never echoes what was typed: it may be the code word.
  */
-export function registerMessages(app: App, ctx: AppContext, botUserId: string | undefined): void {
-  app.event("message", async ({ event, client }) => {
+export function registerMessages(app: App, home: AppContext, botUserId: string | undefined): void {
+  app.event("message", async ({ event, client, context }) => {
+    const ctx = schoolOf(context, home);
     const parsed = messageEventSchema.safeParse(event);
     if (!parsed.success) return;
     const message = parsed.data;

@@ -6,6 +6,7 @@ import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { AppContext } from "../../app/ports.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { errorsForView, inputBlockIds, noticeView, readViewValues, renderForm } from "./modal-view.js";
+import { schoolOf } from "./school-middleware.js";
 
 /** A modal's private_metadata: the visit id (older modals carried it as JSON). */
 const metadataSchema = z.union([z.object({ visitId: z.string().min(1) }).transform((m) => m.visitId), z.string()]);
@@ -25,9 +26,10 @@ function readMetadata(raw: string | undefined): string {
  * modal; a refusal replaces it with a notice that says why. A view submitted twice (a second press
  * of Submit while Slack waits, or the same submission at two instances) has one effect.
  */
-export function registerViews(app: App, ctx: AppContext): void {
+export function registerViews(app: App, home: AppContext): void {
   for (const formId of FORM_IDS)
-    app.view<ViewSubmitAction>(formId, async ({ ack, body, view }) => {
+    app.view<ViewSubmitAction>(formId, async ({ ack, body, view, context }) => {
+      const ctx = schoolOf(context, home);
       const blockIds = inputBlockIds(view);
       const fail = (errors: Record<string, string>) =>
         ack({ response_action: "errors", errors: errorsForView(errors, blockIds) });

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPModuleFunctions, HTTPReceiver, isRawBodyError, type Logger, LogLevel, webApi } from "@slack/bolt";
 import { type AppContext, type Logger as AppLogger, silentLogger } from "../../app/app-context.js";
+import { placeInstall } from "../../app/interactions/set-up-school.js";
 import type { AdapterFactory, PlatformAdapter } from "../../app/ports.js";
+import { soleSchool } from "../../app/school-registry.js";
 import type { CredentialStatus } from "../../http/readiness.js";
 import { registerActions } from "./handle-actions.js";
 import { registerCommand } from "./handle-command.js";
 import { registerMessages } from "./handle-messages.js";
 import { registerViews } from "./handle-views.js";
+import { routeToSchool } from "./school-middleware.js";
 import { createSlackDelivery } from "./slack-delivery.js";
 import { isSignedBySlack } from "./verify-signature.js";
 
@@ -27,7 +30,7 @@ export interface SlackAdapter extends PlatformAdapter {
  * check the signature first (rejecting stale and future timestamps), and hand nothing to Bolt's
  * own server. Off (null) without SLACK_BOT_TOKEN.
  */
-export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }) => {
+export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config, schools }) => {
   const settings = config.slack;
   if (!settings) return null;
 
@@ -35,6 +38,8 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
   const checker = new webApi.WebClient(settings.token, clientOptions);
   const check = await whoAmI(checker, ctx);
   const identity = check.identity;
+  // SLACK_BOT_TOKEN's workspace is the home school's, unless it already belongs to schools of its own.
+  if (identity.teamId) await placeInstall(ctx, "slack", identity.teamId).catch(() => undefined);
   let credentials: CredentialStatus = check.status;
   // Slack unreachable or the token refused at start: look again every minute until it works.
   const recheck = setInterval(() => {
@@ -75,6 +80,7 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
     ctx.log.error("slack: a handler failed", { err: error });
   });
 
+  routeToSchool(app, schools ?? soleSchool(ctx), ctx);
   registerCommand(app, ctx);
   registerActions(app, ctx);
   registerViews(app, ctx);
@@ -185,11 +191,11 @@ async function whoAmI(
   client: webApi.WebClient,
   ctx: AppContext,
   quiet = false,
-): Promise<{ identity: { botId?: string; botUserId?: string }; status: CredentialStatus }> {
+): Promise<{ identity: { botId?: string; botUserId?: string; teamId?: string }; status: CredentialStatus }> {
   try {
     const auth = await client.auth.test();
     if (quiet) ctx.log.info("slack: auth.test works again");
-    return { identity: { botId: auth.bot_id, botUserId: auth.user_id }, status: { ok: true } };
+    return { identity: { botId: auth.bot_id, botUserId: auth.user_id, teamId: auth.team_id }, status: { ok: true } };
   } catch (error) {
     const code = error instanceof webApi.WebAPIPlatformError ? error.data.error : String(error);
     const fix = /invalid_auth|not_authed|token_revoked|token_expired|account_inactive/.test(code)

@@ -23,7 +23,8 @@ const P = "teams" as const;
 export class TeamsBindings {
   constructor(
     private readonly store: BindingStore,
-    private readonly directory: Directory,
+    /** Read at each use: the school's people and channels change while the app runs. */
+    private readonly school: { readonly directory: Directory },
   ) {}
 
   role(role: ChannelRole): Promise<MessageRef | null> {
@@ -69,7 +70,7 @@ export class TeamsBindings {
   async rememberTeamInstall(activity: InboundActivity): Promise<ChannelRole[]> {
     const bound: ChannelRole[] = [];
     for (const role of channelRoles) {
-      const channel = this.directory.channels[role].teams;
+      const channel = this.school.directory.channels[role].teams;
       if (!channel) continue;
       const existing = await this.role(role);
       if (existing?.source === "setup") continue;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Inbound } from "../../domain/school-routing.js";
 
 const account = z.looseObject({ id: z.string(), name: z.string().nullish(), aadObjectId: z.string().nullish() });
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -75,6 +76,21 @@ export function threadRootId(conversationId: string): string | undefined {
 
 export function tenantOf(activity: InboundActivity): string | undefined {
   return activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
+}
+
+/**
+ * Where an activity came from, to find its school: the team (a school per team in a trust's
+ * tenant), the channel, and the sender's Entra object id.
+ */
+export function teamsInbound(activity: InboundActivity): Inbound {
+  const team = activity.channelData?.team?.id;
+  const aad = activity.from.aadObjectId;
+  return {
+    platform: "teams",
+    ...(team ? { workspace: team } : {}),
+    ...(isChannel(activity) ? { channel: baseConversationId(activity.conversation.id) } : {}),
+    ...(aad ? { user: aad } : {}),
+  };
 }
 
 export function isChannel(activity: InboundActivity): boolean {

@@ -1,4 +1,5 @@
 import { type MessagePlace, receiveMessage } from "../../app/interactions/receive-message.js";
+import { placeInstall } from "../../app/interactions/set-up-school.js";
 import { commandHelp } from "../../app/use-cases/answer-command.js";
 import { messageCard, textCard } from "./adaptive-card.js";
 import { cardMessage } from "./connector.js";
@@ -47,6 +48,8 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
     place,
     ...(activity.id ? { onceKey: `teams:message:${activity.conversation.id}:${activity.id}` } : {}),
     attachment: fileFromActivity(activity),
+    sender: { name: activity.from.name ?? "Admin" },
+    ...(activity.channelData?.team?.id ? { workspace: activity.channelData.team.id } : {}),
     channelRef: {
       channel,
       ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),
@@ -85,7 +88,10 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
 export async function onConversationUpdate(t: TeamsContext, activity: InboundActivity): Promise<void> {
   const botAdded = !!activity.membersAdded?.some((member) => member.id === activity.recipient.id);
   if (!botAdded) return;
-  if (isChannel(activity) || activity.channelData?.team?.id) {
+  const team = activity.channelData?.team?.id;
+  if (isChannel(activity) || team) {
+    const placed = team ? await placeInstall(t.ctx, "teams", team, baseConversationId(activity.conversation.id)) : null;
+    if (placed && "ask" in placed) return reply(t, activity, placed.ask);
     const bound = await t.bindings.rememberTeamInstall(activity);
     t.ctx.log.info("teams: installed in a team", { team: activity.channelData?.team?.id, channels: bound });
     await reply(

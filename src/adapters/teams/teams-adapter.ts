@@ -2,12 +2,13 @@ import { PUBLIC } from "@microsoft/teams.api";
 import { App } from "@microsoft/teams.apps";
 import type { ILogger } from "@microsoft/teams.common";
 import { NOT_RECORDED } from "../../app/messages/error-text.js";
-import type { AdapterFactory, Logger } from "../../app/ports.js";
+import type { AdapterFactory, AppContext, Logger } from "../../app/ports.js";
+import { soleSchool } from "../../app/school-registry.js";
 import type { CredentialStatus } from "../../http/readiness.js";
 import { TeamsBindings } from "./bindings.js";
 import { errorResponse, onCardAction } from "./card-actions.js";
 import { TeamsConnector } from "./connector.js";
-import { type InboundActivity, parseInbound } from "./inbound.js";
+import { type InboundActivity, parseInbound, teamsInbound } from "./inbound.js";
 import { onConversationUpdate, onMessage } from "./message-handler.js";
 import { RoutesBridge } from "./routes-bridge.js";
 import { reply, type TeamsContext } from "./teams-context.js";
@@ -32,7 +33,7 @@ class TeamsApp extends App {
  * a valid Bot Framework token; or, for the Agents Playground and local tries only, with
  * TEAMS_ALLOW_UNAUTHENTICATED=true and no credentials. Otherwise off (null).
  */
-export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }) => {
+export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config, schools }) => {
   const teams = config.teams;
   if (!teams) return null;
   const credentials = !!(teams.clientId && teams.clientSecret);
@@ -61,8 +62,21 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
   // With credentials, app.api.http adds the bot token to every call; without, no Authorization header.
   const http = (credentials ? app.api.http : app.client).clone({ timeout: CONNECTOR_TIMEOUT_MS });
   const connector = new TeamsConnector(http, app.api.serviceUrl);
-  const bindings = new TeamsBindings(ctx.store, ctx.directory);
-  const t: TeamsContext = { ctx, connector, bindings, tenantId: teams.tenantId, serialise: serialiser() };
+  // One TeamsContext per school: its store, its people, its remembered conversations.
+  const perSchool = new Map<string, TeamsContext>();
+  const serialise = serialiser();
+  const teamsContextOf = (school: AppContext): TeamsContext => {
+    let t = perSchool.get(school.store.school);
+    if (!t) {
+      const bindings = new TeamsBindings(school.store, school);
+      t = { ctx: school, connector, bindings, tenantId: teams.tenantId, serialise };
+      perSchool.set(school.store.school, t);
+    }
+    return t;
+  };
+  const resolver = schools ?? soleSchool(ctx);
+  const route = async (inbound: InboundActivity) =>
+    teamsContextOf(await resolver.resolve(teamsInbound(inbound)).catch(() => ctx));
 
   const parsed = (activity: unknown, what: string): InboundActivity | null => {
     const inbound = parseInbound(activity);
@@ -72,6 +86,7 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
   app.on("message", async ({ activity }) => {
     const inbound = parsed(activity, "message");
     if (!inbound) return;
+    const t = await route(inbound);
     try {
       await onMessage(t, inbound);
     } catch (error) {
@@ -83,6 +98,7 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
   app.on("conversationUpdate", async ({ activity }) => {
     const inbound = parsed(activity, "conversation update");
     if (!inbound) return;
+    const t = await route(inbound);
     try {
       await onConversationUpdate(t, inbound);
     } catch (error) {
@@ -91,7 +107,9 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
   });
   app.on("card.action", async ({ activity }) => {
     const inbound = parsed(activity, "card action");
-    return inbound ? onCardAction(t, inbound) : errorResponse("This button sent nothing homevisit can read.", "invalid-request");
+    return inbound
+      ? onCardAction(await route(inbound), inbound)
+      : errorResponse("This button sent nothing homevisit can read.", "invalid-request");
   });
   app.event("error", ({ error }) => ctx.log.error("teams: SDK error", { err: error }));
 
@@ -111,9 +129,12 @@ export const createTeamsAdapter: AdapterFactory = async ({ ctx, routes, config }
       recheck.unref();
     }
   }
+  const deliveryFor = (school: AppContext) =>
+    createTeamsDelivery({ connector, bindings: teamsContextOf(school).bindings, school, tenantId: teams.tenantId });
   return {
     platform: "teams",
-    delivery: createTeamsDelivery({ connector, bindings, directory: ctx.directory, tenantId: teams.tenantId }),
+    delivery: deliveryFor(ctx),
+    deliveryFor,
     credentials: () => credentialStatus,
     stop: async () => {
       if (recheck) clearInterval(recheck);

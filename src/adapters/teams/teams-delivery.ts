@@ -9,7 +9,8 @@ import { baseConversationId } from "./inbound.js";
 export interface TeamsDeliveryDeps {
   connector: TeamsConnector;
   bindings: TeamsBindings;
-  directory: Directory;
+  /** Read at each use: the school's people change while the app runs. */
+  school: { readonly directory: Directory };
   /** TENANT_ID, for opening a 1:1 chat with someone the bot has not heard from yet. */
   tenantId?: string;
 }
@@ -29,7 +30,7 @@ export function createTeamsDelivery(deps: TeamsDeliveryDeps): ChatDelivery {
     if (!channel) throw new DeliveryError("no Teams channel to post to", undefined, false);
     const serviceUrl = root?.serviceUrl || (await bindings.serviceUrlForChannel(channel));
     const conversationId = root?.id ? `${channel};messageid=${root.id}` : channel;
-    const activity = cardMessage(messageCard(message, mentionsOf(deps.directory, target.mentions)), message.text);
+    const activity = cardMessage(messageCard(message, mentionsOf(deps.school.directory, target.mentions)), message.text);
     const id = await connector.send(serviceUrl, conversationId, activity);
     return { channel: conversationId, id, serviceUrl: connector.serviceUrlOr(serviceUrl) };
   };

@@ -10,6 +10,7 @@ import { replyToVisit } from "../use-cases/reply-to-visit.js";
 import { identify } from "./identify.js";
 import { alarmCandidates, isVisitsChannel, type OpenVisits, openVisitsOf, visitsWithCodeWord } from "./open-visits.js";
 import { type InteractionResult, refused } from "./results.js";
+import { SCHOOL_SETUP, setUpSchool } from "./set-up-school.js";
 
 /** Where a message was written. */
 export type MessagePlace =
@@ -32,6 +33,9 @@ export interface IncomingMessage {
   channelRef?: MessageRef;
   /** A file that came with the message (the register for `homevisit attendance`), fetched on demand. */
   attachment?: () => Promise<RegisterFile | null>;
+  /** The sender's name and their Slack workspace or Teams team, for `homevisit setup school`. */
+  sender?: { name: string; email?: string };
+  workspace?: string;
 }
 
 /** The answer is queued in the thread or DM (outbox), said to this person now, or there is none. */
@@ -69,6 +73,14 @@ async function command(
   text: string,
   message: IncomingMessage,
 ): Promise<MessageResult> {
+  const school = SCHOOL_SETUP.exec(text);
+  if (school && message.platform !== "console") {
+    const founder = { platform: message.platform, userId: message.from ?? "", name: message.sender?.name ?? "Admin" };
+    return {
+      kind: "answer",
+      answer: { kind: "text", text: await setUpSchool(ctx, founder, message.workspace, school[1] ?? "") },
+    };
+  }
   if (actor instanceof DomainError) return refused(actor);
   const channel = message.place.kind === "dm" ? undefined : message.channelRef;
   const file = {

@@ -27,10 +27,13 @@ const SHARED_HELP = [
 
 const PLATFORM_HELP: Record<Platform, string[]> = {
   slack: [
+    "/homevisit setup approvals (or visits, alerts, records), typed in a channel — use this channel for that",
+    "/homevisit setup school Oak Primary — link this workspace to a school, or start a new one (admins)",
     "In a visit's thread, or a direct message to me, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help.",
   ],
   teams: [
     "homevisit setup approvals (or visits, alerts, records), typed in a Teams channel — use this channel for that",
+    "homevisit setup school Oak Primary — link this team to a school, or start a new one (admins)",
     "In a channel, @mention homevisit; in our 1:1 chat just type the words.",
     "In a visit's thread (with @homevisit) or our 1:1 chat, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help.",
   ],

@@ -1,5 +1,6 @@
 import { DomainError, type Result } from "../../domain/domain-error.js";
 import { type ChannelRole, findStaff, hasAnyRole } from "../../domain/school-directory.js";
+import { hasChannel } from "../../domain/school-routing.js";
 import type { Actor } from "../../domain/visit.js";
 import type { AppContext, MessageRef } from "../ports.js";
 
@@ -33,7 +34,22 @@ export async function setUpChannel(
       ok: false,
       error: new DomainError("not-allowed", "Only approvers, the DSL or the headteacher can choose homevisit's channels."),
     };
+  // A channel is one school's: otherwise nobody could tell whose a request typed in it is.
+  const places = await ctx.store.schools.places();
+  const other = places.find(
+    (p) => p.id !== ctx.store.school && !!channel.channel && hasChannel(p, actor.platform, channel.channel),
+  );
+  if (other)
+    return {
+      ok: false,
+      error: new DomainError(
+        "not-allowed",
+        "This channel already belongs to another school on homevisit: choose a channel of your own school.",
+      ),
+    };
   await ctx.store.saveChannelBinding(actor.platform, role, { ...channel, source: "setup" });
+  // This channel is now the school's: requests in it are routed to the school from the next one on.
+  await ctx.schools?.changed();
   await ctx.store.appendAudit({
     visitId: null,
     at: ctx.clock.now(),

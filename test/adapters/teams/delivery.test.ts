@@ -39,8 +39,8 @@ beforeEach(() => {
   const http = new ApiClient(stub.url).http.clone({ timeout: 2_000 });
   delivery = createTeamsDelivery({
     connector: new TeamsConnector(http, stub.url),
-    bindings: new TeamsBindings(store, directory),
-    directory,
+    bindings: new TeamsBindings(store, { directory }),
+    school: { directory },
     tenantId: TENANT,
   });
 });
@@ -143,8 +143,8 @@ describe("failures become DeliveryErrors that say whether to retry", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const offline = createTeamsDelivery({
       connector: new TeamsConnector(new ApiClient(`http://127.0.0.1:${port}`).http, `http://127.0.0.1:${port}`),
-      bindings: new TeamsBindings(store, directory),
-      directory,
+      bindings: new TeamsBindings(store, { directory }),
+      school: { directory },
     });
     const error = await offline.post({ kind: "channel", channel: CHANNELS.alerts, mentions: [] }, message).catch((e) => e);
     expect(error).toBeInstanceOf(DeliveryError);

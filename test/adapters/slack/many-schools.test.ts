@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../../../src/app/ports.js";
+import type { Directory } from "../../../src/domain/school-directory.js";
+import { SCHOOL_MORNING } from "../../support/test-clock.js";
+import { messageText } from "./support/slack-driver.js";
+import { CHANNELS, CODE_WORD, PEOPLE, type SlackHarness, startSlackHarness, tsOf, validRequestValues } from "./support/slack-harness.js";
+
+/**
+ * One homevisit process serving two schools in one Slack workspace, as a trust runs it: the second
+ * school is started in chat, its channels set in chat, and a whole visit runs in it beside the
+ * first school's, each in its own channels, with no restart and no file touched.
+ */
+const OAK = { approvals: "C1OAKAPPR1", visits: "C1OAKVIS01", alerts: "C1OAKALRT1", records: "C1OAKREC01" } as const;
+const OAK_PEOPLE = { dsl: "U1DSL0001", requester: "U1STAF005", second: "U1STAF006" } as const;
+
+let h: SlackHarness;
+let oak: AppContext;
+
+beforeAll(async () => {
+  h = await startSlackHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const said = (channel?: string) =>
+  h.stub.calls
+    .filter((c) => c.method.startsWith("chat.") && (!channel || c.params.channel === channel))
+    .map((c) => messageText(c.params))
+    .join("\n");
+
+describe("a second school in the same process", () => {
+  it("is started in chat by a lead of the first, and someone of neither school cannot start one here", async () => {
+    const stranger = await h.slack.command(PEOPLE.stranger, "setup school Rival Academy", { channel: "C1GENERAL1" });
+    expect(stranger.json().text).toMatch(/already has a school on homevisit/);
+
+    const made = await h.slack.command(PEOPLE.dsl, "setup school Oak Primary", { channel: "C1GENERAL1" });
+    expect(made.json().text).toMatch(/Oak Primary is set up on homevisit \(id oak-primary\), with you as its admin/);
+    const found = await h.app.schools.get("oak-primary");
+    if (!found) throw new Error("Oak Primary was not created");
+    oak = found;
+    expect(oak.directory.staff.map((p) => [p.slack, p.roles])).toEqual([[PEOPLE.dsl, ["admin"]]]);
+
+    // Oak's own people, as its admin gives them roles (here straight into its directory).
+    const school = await h.app.ctx.store.schools.get("oak-primary");
+    if (!school) throw new Error("no Oak row");
+    const directory: Directory = {
+      staff: [
+        ...school.directory.staff,
+        { id: "o.dsl", name: "Olu Dsl", roles: ["dsl"], slack: OAK_PEOPLE.dsl },
+        { id: "e.walsh", name: "Oak Erin", roles: ["staff"], slack: OAK_PEOPLE.requester, mobile: "07700 900205" },
+        { id: "f.nowak", name: "Oak Filip", roles: ["staff"], slack: OAK_PEOPLE.second, mobile: "07700 900206" },
+        { id: "o.office", name: "Oak Office", roles: ["office"], slack: "U1OFFI004" },
+      ],
+      channels: school.directory.channels,
+    };
+    await h.app.ctx.store.schools.save({ ...school, directory });
+    await h.app.schools.changed();
+  });
+
+  it("has its channels set in chat, and cannot take the first school's", async () => {
+    for (const [role, channel] of Object.entries(OAK)) {
+      const answer = await h.slack.command(OAK_PEOPLE.dsl, `setup ${role}`, { channel });
+      expect(answer.json().text).toMatch(new RegExp(`this channel now gets homevisit's ${role} messages`));
+    }
+    // In the first school's channel, Oak's DSL is a stranger to that school: the channel stays its.
+    const taken = await h.slack.command(OAK_PEOPLE.dsl, "setup approvals", { channel: CHANNELS.approvals });
+    expect(taken.json().text).toMatch(/not in this school's homevisit staff directory/);
+    expect(await oak.store.getChannelBinding("slack", "approvals")).toMatchObject({ channel: OAK.approvals });
+  });
+
+  it("runs a whole visit in its own channels beside the first school's, and neither can touch the other's", async () => {
+    h.app.clock.set(SCHOOL_MORNING);
+    h.stub.reset();
+    const home = await h.requestVisit(validRequestValues({ pupil_name: "Hana Home" }));
+
+    const view = await h.openRequestForm(OAK_PEOPLE.requester);
+    const reply = await h.slack.submitView(OAK_PEOPLE.requester, view, validRequestValues({ pupil_name: "Olly Oak" }));
+    expect(reply.status).toBe(200);
+    await h.settle();
+    const [visit] = await oak.store.listVisits({});
+    if (!visit) throw new Error("Oak's request made no visit");
+    expect((await h.app.ctx.store.listVisits({})).map((v) => v.id)).toEqual([home.id]);
+
+    // Each card in its own school's approvals channel.
+    expect(said(OAK.approvals)).toContain("Olly Oak");
+    expect(said(CHANNELS.approvals)).not.toContain("Olly Oak");
+    expect(said(OAK.approvals)).not.toContain("Hana Home");
+
+    // The first school's DSL cannot approve Oak's visit, even pressing a button forged with its id.
+    await h.slack.click(PEOPLE.dsl, "visit_approve", visit.id, { channel: CHANNELS.approvals });
+    await h.settle();
+    expect((await oak.store.getVisit(visit.id))?.status).toBe("requested");
+
+    const card = h.stub.calls.find((c) => c.method === "chat.postMessage" && c.params.channel === OAK.approvals);
+    if (!card) throw new Error("no Oak card");
+    await h.slack.click(OAK_PEOPLE.dsl, "visit_approve", visit.id, { channel: OAK.approvals, ts: tsOf(card) });
+    await h.settle();
+    expect((await oak.store.getVisit(visit.id))?.status).toBe("approved");
+    const thread = await oak.store.getMessageRef(visit.id, "slack", "thread");
+    expect(thread?.channel).toBe(OAK.visits);
+
+    await h.slack.message(OAK_PEOPLE.requester, OAK.visits, "leaving", thread?.ts);
+    await h.settle();
+    expect((await oak.store.getVisit(visit.id))?.status).toBe("under_way");
+
+    // Nobody answers the check-in: the shared tick runs Oak's ladder to Oak's alerts channel.
+    h.stub.reset();
+    h.app.clock.advanceMinutes(60);
+    await h.app.tick();
+    h.app.clock.advanceMinutes(30);
+    await h.app.tick();
+    expect(said(OAK.alerts)).toMatch(new RegExp(visit.id));
+    expect(said(CHANNELS.alerts)).not.toMatch(new RegExp(visit.id));
+
+    // The code word in Oak's thread: the alarm goes to Oak's alerts, never to the first school's.
+    h.stub.reset();
+    await h.slack.message(OAK_PEOPLE.second, OAK.visits, CODE_WORD, thread?.ts);
+    await h.settle();
+    expect(said(OAK.alerts)).toMatch(/CODE WORD used by Oak Filip/);
+    expect(said(OAK_PEOPLE.dsl)).toMatch(/CODE WORD used by Oak Filip/);
+    expect(said(CHANNELS.alerts)).toBe("");
+    expect(said(PEOPLE.dsl)).toBe("");
+    expect(await h.app.ctx.store.listAudit(visit.id)).toEqual([]);
+  });
+});
