@@ -3,7 +3,15 @@ import type { AppContext } from "../../../src/app/ports.js";
 import type { Directory } from "../../../src/domain/school-directory.js";
 import { SCHOOL_MORNING } from "../../support/test-clock.js";
 import { messageText } from "./support/slack-driver.js";
-import { CHANNELS, CODE_WORD, PEOPLE, type SlackHarness, startSlackHarness, tsOf, validRequestValues } from "./support/slack-harness.js";
+import {
+  CHANNELS,
+  CODE_WORD,
+  PEOPLE,
+  type SlackHarness,
+  startSlackHarness,
+  tsOf,
+  validRequestValues,
+} from "./support/slack-harness.js";
 
 /**
  * One homevisit process serving two schools in one Slack workspace, as a trust runs it: the second
