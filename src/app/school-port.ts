@@ -1,4 +1,5 @@
 import type { PolicyVersion, School } from "../domain/school.js";
+import type { Directory } from "../domain/school-directory.js";
 
 /** The schools homevisit serves, as the database holds them. */
 export interface SchoolStore {
@@ -6,6 +7,12 @@ export interface SchoolStore {
   get(id: string): Promise<School | null>;
   /** Adds the school or updates it; a policy that differs from the newest is kept as a new version. */
   save(school: School): Promise<{ policyChanged: boolean }>;
+  /**
+   * Changes a school's people under a lock on its row, so two instances adding a role each at the
+   * same moment both keep theirs. `change` sees the directory as stored and returns the new one,
+   * or null to leave it; whatever else it returns comes back with the directory saved.
+   */
+  changeDirectory<T>(id: string, change: (directory: Directory) => { directory: Directory | null; result: T }): Promise<T>;
   /** Every version of the school's policy, oldest first. */
   history(id: string): Promise<PolicyVersion[]>;
 }

@@ -1,14 +1,15 @@
 import type { App, RespondArguments } from "@slack/bolt";
-import { identify } from "../../app/interactions/identify.js";
+import { recognise } from "../../app/interactions/recognise.js";
 import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import type { AppContext } from "../../app/ports.js";
-import { answerCommand, type CommandAnswer, commandHelp, opensForm } from "../../app/use-cases/answer-command.js";
+import { answerCommand, type CommandAnswer, commandHelp, isAdminActor, opensForm } from "../../app/use-cases/answer-command.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
 import { recentFile } from "./shared-file.js";
 import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
+import { followSlackGroups, readMentions, slackPeople } from "./slack-people.js";
 
 export const SLASH_COMMAND = "/homevisit";
 
@@ -20,10 +21,14 @@ const ANSWER_WITHIN_MS = 2_000;
  * the request form; everything else is answered ephemerally, seen only by whoever typed it.
  */
 export function registerCommand(app: App, ctx: AppContext): void {
+  // Roles bound to Slack user groups follow them (the timer reads nothing while none is bound).
+  followSlackGroups(app.client, ctx);
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
-    const text = command.text.trim();
-    if (/^help\b/i.test(text)) return void (await ack(ephemeral(commandHelp("slack"))));
-    const actor = identify(ctx, "slack", command.user_id);
+    const people = slackPeople(client);
+    const { words: text, mentions, groups } = readMentions(command.text, people);
+    const actor = await recognise(ctx, "slack", command.user_id, people);
+    if (/^help\b/i.test(text))
+      return void (await ack(ephemeral(commandHelp("slack", !(actor instanceof DomainError) && isAdminActor(ctx, actor)))));
     if (actor instanceof DomainError) return void (await ack(ephemeral(errorText(actor))));
 
     if (opensForm(text)) {
@@ -48,6 +53,9 @@ export function registerCommand(app: App, ctx: AppContext): void {
     const inChannel = !command.channel_id.startsWith("D") && command.channel_name !== "directmessage";
     const options = {
       ...(inChannel ? { channel: { channel: command.channel_id } } : {}),
+      mentions,
+      groups,
+      people,
       // A slash command carries no file: `attendance` reads the CSV the person shared here just before.
       attachment: recentFile(client, command.user_id, command.channel_id),
     };

@@ -6,6 +6,7 @@ import type { AppContext } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
 import { fileFromEvent } from "./shared-file.js";
 import { slashed } from "./slack-answers.js";
+import { readMentions, slackPeople } from "./slack-people.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
 const messageEventSchema = z.looseObject({
@@ -54,6 +55,8 @@ export function registerMessages(app: App, ctx: AppContext, botUserId: string | 
         });
     };
 
+    const people = slackPeople(client);
+    const { mentions } = readMentions(message.text, people, botUserId);
     let result: MessageResult;
     try {
       result = await receiveMessage(ctx, {
@@ -69,6 +72,8 @@ export function registerMessages(app: App, ctx: AppContext, botUserId: string | 
         onceKey: `slack:message:${message.channel}:${message.ts}`,
         channelRef: { channel: message.channel },
         attachment: fileFromEvent(client, message.files),
+        mentions,
+        people,
       });
     } catch (error) {
       // A check-in that was not recorded must not look as if it was.
