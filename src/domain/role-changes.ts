@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from "./domain-error.js";
 import type { Policy } from "./policy.js";
-import { grantableRoles, rolesThatNeedAHolder } from "./policy-roles.js";
+import { grantableRoles, rolesPolicyReliesOn, rolesThatNeedAHolder } from "./policy-roles.js";
 import { describeRoles } from "./roles.js";
 import { type Directory, findStaff, type StaffJoin, type StaffMember, staffWithRole } from "./school-directory.js";
 
@@ -57,7 +57,7 @@ export function revokeRole(directory: Directory, policy: Policy, staffId: string
   if (isLastHolder(directory, policy, person, role))
     return fail<DirectoryChange>(
       "last-holder",
-      `${person.name} is the only person with the role ${role} (${describeRoles([role])}), which the school needs: give it to someone else first.`,
+      `${person.name} is the only person with the role ${role} (${describeRoles([role])}), which ${neededBy(policy, role)}: give it to someone else first.`,
       { role, staffId },
     );
   return ok<DirectoryChange>({
@@ -102,6 +102,11 @@ export function checkRole(policy: Policy, role: string): Result<string> {
 export function isLastHolder(directory: Directory, policy: Policy, person: StaffMember, role: string): boolean {
   if (!rolesThatNeedAHolder(policy).has(role)) return false;
   return staffWithRole(directory, role).every((holder) => holder.id === person.id);
+}
+
+function neededBy(policy: Policy, role: string): string {
+  const key = rolesPolicyReliesOn(policy).get(role);
+  return key ? `the policy names in ${key}` : "homevisit needs (someone must be able to change roles)";
 }
 
 export function withPerson(directory: Directory, person: StaffMember): Directory {

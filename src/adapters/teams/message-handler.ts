@@ -15,9 +15,10 @@ import {
   threadRootId,
 } from "./inbound.js";
 import { reply, sendPrivately, type TeamsContext } from "./teams-context.js";
+import { teamsMentions, teamsPeople } from "./teams-people.js";
 
 /** Answers about someone's own visits or records: sent to their 1:1 chat when asked in a channel. */
-const PERSONAL = /^(status|list|cancel|record|export|attendance)\b/i;
+const PERSONAL = /^(status|list|cancel|record|export|attendance|admin)\b/i;
 
 /**
  * A message to the bot, read by the shared interaction layer: `homevisit …` commands, replies in a
@@ -47,6 +48,8 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
     place,
     ...(activity.id ? { onceKey: `teams:message:${activity.conversation.id}:${activity.id}` } : {}),
     attachment: fileFromActivity(activity),
+    mentions: teamsMentions(t, activity),
+    people: teamsPeople(activity),
     channelRef: {
       channel,
       ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),
