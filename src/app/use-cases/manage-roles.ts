@@ -57,13 +57,18 @@ async function changeRole(
 ): Promise<string> {
   const usage = `Say who and which role: homevisit admin ${verb} @person deputy_dsl.`;
   const mention = options.mentions?.[0];
-  const staffWord = mention ? undefined : rest.find((word) => findStaff(ctx.directory, word.toLowerCase()));
-  const role = rest.find((word) => word !== staffWord && !word.startsWith("@"))?.toLowerCase();
+  const typedWords = rest.filter((word) => !word.startsWith("@"));
+  const staffWord = mention ? undefined : typedWords.find((word) => findStaff(ctx.directory, word.toLowerCase()));
+  // The role comes last, as in "grant @Ben deputy_dsl" and "grant e.walsh deputy_dsl".
+  const role = typedWords
+    .filter((word) => word !== staffWord)
+    .pop()
+    ?.toLowerCase();
   if (!role) return usage;
   let target: Target | null = staffWord ? { staffId: staffWord.toLowerCase() } : null;
   if (mention) target = await mentionedTarget(ctx, actor, mention, verb);
   if (!target) {
-    const typed = rest.find((word) => word !== role && word.toLowerCase() !== role);
+    const typed = mention?.name ?? typedWords.find((word) => word.toLowerCase() !== role);
     return typed
       ? `I don't know who "${typed.slice(0, 40)}" is. Mention them (@name), or use their id from homevisit admin roles.`
       : usage;
