@@ -16,6 +16,8 @@ export type DomainErrorCode =
   | "invalid-record"
   | "not-allowed"
   | "unknown-staff"
+  | "unknown-role"
+  | "last-holder"
   | "stale-visit";
 
 export class DomainError extends Error {

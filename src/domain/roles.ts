@@ -6,7 +6,16 @@ const roleNames: Record<string, string> = {
   leadership_team: "the leadership team",
   office: "the school office",
   attendance_champion: "the attendance champion",
+  senco: "the SENCO",
+  admin: "a homevisit admin",
+  staff: "staff",
 };
+
+/** Grants and removes roles in chat, and chooses who may join. */
+export const ADMIN_ROLE = "admin";
+
+/** Every role homevisit itself knows; a policy may name more (see rolesOfPolicy). */
+export const KNOWN_ROLES: readonly string[] = Object.keys(roleNames);
 
 /** "the Designated Safeguarding Lead, a deputy DSL or the headteacher". */
 export function describeRoles(roles: readonly string[]): string {

@@ -15,6 +15,21 @@ const staffSchema = z.object({
   slack: z.string().optional(),
   /** Teams user: the Entra object id (aadObjectId). */
   teams: z.string().optional(),
+  /** From the platform's profile (Slack users.info) when the person was added in chat. */
+  email: z.string().optional(),
+});
+
+/** Who may use homevisit: only the people listed, or anyone in the workspace (as `staff`). */
+export const staffJoinModes = ["listed", "any_member"] as const;
+export type StaffJoin = (typeof staffJoinModes)[number];
+
+/** A role held by exactly the members of a platform group (a Slack user group such as @dsl-team). */
+const groupSchema = z.object({
+  role: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+  /** The Slack user group id (S…). */
+  slack: z.string().regex(/^S[A-Z0-9]+$/, "a Slack user group id, e.g. S0123ABCD"),
+  /** Its handle, for people: "dsl-team". */
+  handle: z.string().optional(),
 });
 
 const channelSchema = z.object({ slack: z.string().optional(), teams: z.string().optional() });
@@ -29,6 +44,8 @@ export const directorySchema = z
       alerts: channelSchema.default({}),
       records: channelSchema.default({}),
     }),
+    staffJoin: z.enum(staffJoinModes).default("listed"),
+    groups: z.array(groupSchema).default([]),
   })
   .superRefine((directory, ctx) => {
     const seen = new Set<string>();
@@ -40,6 +57,7 @@ export const directorySchema = z
 
 export type StaffMember = z.infer<typeof staffSchema>;
 export type Directory = z.infer<typeof directorySchema>;
+export type RoleGroup = z.infer<typeof groupSchema>;
 
 export function findStaff(directory: Directory, staffId: string): StaffMember | undefined {
   return directory.staff.find((person) => person.id === staffId);

@@ -14,6 +14,8 @@ export interface School {
   timezone: string;
   policy: Policy;
   directory: Directory;
+  /** The checksum of SCHOOL_FILE's directory when it last seeded the school (unset: not seeded from a file). */
+  directorySeed?: string;
 }
 
 /** One version of a school's policy, as the history lists it. */

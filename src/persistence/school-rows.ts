@@ -3,7 +3,7 @@ import type { SchoolStore } from "../app/school-port.js";
 import type { Clock } from "../domain/clock.js";
 import { type Policy, withCurrentDefaults } from "../domain/policy.js";
 import type { PolicyVersion, School } from "../domain/school.js";
-import type { Directory, Platform } from "../domain/school-directory.js";
+import { type Directory, directorySchema, type Platform } from "../domain/school-directory.js";
 import type { Database } from "./open-database.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { json } from "./visit-mapper.js";
@@ -13,7 +13,14 @@ interface SchoolRow {
   name: string;
   timezone: string;
   directory: Directory;
+  directorySeed: string | null;
   policy: Policy | null;
+}
+
+/** A directory as stored, with the defaults of keys added since it was saved (staffJoin, groups). */
+function readDirectory(stored: unknown): Directory {
+  const parsed = directorySchema.safeParse(stored);
+  return parsed.success ? parsed.data : (stored as Directory);
 }
 
 const checksumOf = (policy: Policy) => createHash("sha256").update(JSON.stringify(policy)).digest("hex");
@@ -23,7 +30,7 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
   const prisma = db.prisma;
   const load = async (id: string | null): Promise<School[]> => {
     const rows = await prisma.$queryRaw<SchoolRow[]>`
-      SELECT s.id, s.name, s.timezone, s.directory,
+      SELECT s.id, s.name, s.timezone, s.directory, s."directorySeed",
         (SELECT p.policy FROM "SchoolPolicy" p WHERE p."schoolId" = s.id ORDER BY p.id DESC LIMIT 1) AS policy
       FROM "School" s WHERE ${id}::text IS NULL OR s.id = ${id} ORDER BY s.id`;
     return rows.flatMap((row) =>
@@ -33,7 +40,8 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
               id: row.id,
               name: row.name,
               timezone: row.timezone,
-              directory: row.directory,
+              directory: readDirectory(row.directory),
+              ...(row.directorySeed ? { directorySeed: row.directorySeed } : {}),
               policy: withCurrentDefaults(row.policy),
             },
           ]
@@ -43,14 +51,10 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
   return {
     list: () => load(null),
     get: async (id) => (await load(id))[0] ?? null,
-    save: async (school, options = {}) => {
+    save: async (school) => {
       const now = clock.now();
       const checksum = checksumOf(school.policy);
       return prisma.$transaction(async (tx) => {
-        const before = await tx.school.findUnique({ where: { id: school.id }, select: { seededFrom: true } });
-        // The same SCHOOL_FILE as last time leaves the people and roles changed in chat since then alone.
-        const keepDirectory = !!options.seededFrom && before?.seededFrom === options.seededFrom;
-        const seeded = options.seededFrom ? { seededFrom: options.seededFrom } : {};
         await tx.school.upsert({
           where: { id: school.id },
           create: {
@@ -58,14 +62,15 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
             name: school.name,
             timezone: school.timezone,
             directory: json(school.directory),
-            ...seeded,
+            directorySeed: school.directorySeed ?? null,
             createdAt: now,
             updatedAt: now,
           },
           update: {
             name: school.name,
             timezone: school.timezone,
-            ...(keepDirectory ? {} : { directory: json(school.directory), ...seeded }),
+            directory: json(school.directory),
+            ...(school.directorySeed ? { directorySeed: school.directorySeed } : {}),
             updatedAt: now,
           },
         });
@@ -107,6 +112,14 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
       (await prisma.schoolWorkspace.findMany({ where: { schoolId, platform }, orderBy: { createdAt: "asc" } })).map(
         (w) => w.workspace,
       ),
+    changeDirectory: (id, change) =>
+      prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ directory: unknown }[]>`SELECT directory FROM "School" WHERE id = ${id} FOR UPDATE`;
+        if (!rows[0]) throw new Error(`no school ${id}`);
+        const { directory, result } = change(readDirectory(rows[0].directory));
+        if (directory) await tx.school.update({ where: { id }, data: { directory: json(directory), updatedAt: clock.now() } });
+        return result;
+      }, TX_OPTIONS),
     history: async (id): Promise<PolicyVersion[]> =>
       (await prisma.schoolPolicy.findMany({ where: { schoolId: id }, orderBy: { id: "asc" } })).map((row) => ({
         version: row.version,

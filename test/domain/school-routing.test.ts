@@ -6,6 +6,8 @@ import { pickSchool, type SchoolPlaces } from "../../src/domain/school-routing.j
 const directory = (people: [string, string][], approvals?: string): Directory => ({
   staff: people.map(([id, slack]) => ({ id, name: id, roles: ["staff"], slack })),
   channels: { approvals: approvals ? { slack: approvals } : {}, visits: {}, alerts: {}, records: {} },
+  staffJoin: "listed",
+  groups: [],
 });
 const school = (id: string, d: Directory, extra: Partial<SchoolPlaces> = {}): SchoolPlaces => ({
   id,

@@ -1,6 +1,3 @@
--- AlterTable
-ALTER TABLE "School" ADD COLUMN     "seededFrom" TEXT;
-
 -- CreateTable
 CREATE TABLE "SchoolWorkspace" (
     "platform" TEXT NOT NULL,

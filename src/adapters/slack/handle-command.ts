@@ -1,16 +1,17 @@
 import type { App, RespondArguments } from "@slack/bolt";
-import { identify } from "../../app/interactions/identify.js";
+import { recognise } from "../../app/interactions/recognise.js";
 import { SCHOOL_SETUP, setUpSchool } from "../../app/interactions/set-up-school.js";
 import { errorText, SOMETHING_WRONG } from "../../app/messages/error-text.js";
 import type { NeutralForm } from "../../app/messages/neutral-message.js";
 import type { AppContext } from "../../app/ports.js";
-import { answerCommand, type CommandAnswer, commandHelp, opensForm } from "../../app/use-cases/answer-command.js";
+import { answerCommand, type CommandAnswer, commandHelp, isAdminActor, opensForm } from "../../app/use-cases/answer-command.js";
 import { DomainError } from "../../domain/domain-error.js";
 import { afterWaitingRequests } from "./ack-first.js";
 import { renderForm } from "./modal-view.js";
 import { schoolOf } from "./school-middleware.js";
 import { recentFile } from "./shared-file.js";
 import { ephemeral, ephemeralAnswer } from "./slack-answers.js";
+import { readMentions, slackPeople } from "./slack-people.js";
 
 export const SLASH_COMMAND = "/homevisit";
 
@@ -24,14 +25,16 @@ const ANSWER_WITHIN_MS = 2_000;
 export function registerCommand(app: App, home: AppContext): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
     const ctx = schoolOf(context, home);
-    const text = command.text.trim();
-    if (/^help\b/i.test(text)) return void (await ack(ephemeral(commandHelp("slack"))));
-    const school = SCHOOL_SETUP.exec(text);
+    const school = SCHOOL_SETUP.exec(command.text.trim());
     if (school) {
       const founder = { platform: "slack" as const, userId: command.user_id, name: command.user_name || "Admin" };
       return void (await ack(ephemeral(await setUpSchool(ctx, founder, command.team_id, school[1] ?? ""))));
     }
-    const actor = identify(ctx, "slack", command.user_id);
+    const people = slackPeople(client);
+    const { words: text, mentions, groups } = readMentions(command.text, people);
+    const actor = await recognise(ctx, "slack", command.user_id, people);
+    if (/^help\b/i.test(text))
+      return void (await ack(ephemeral(commandHelp("slack", !(actor instanceof DomainError) && isAdminActor(ctx, actor)))));
     if (actor instanceof DomainError) return void (await ack(ephemeral(errorText(actor))));
 
     if (opensForm(text)) {
@@ -56,6 +59,9 @@ export function registerCommand(app: App, home: AppContext): void {
     const inChannel = !command.channel_id.startsWith("D") && command.channel_name !== "directmessage";
     const options = {
       ...(inChannel ? { channel: { channel: command.channel_id } } : {}),
+      mentions,
+      groups,
+      people,
       // A slash command carries no file: `attendance` reads the CSV the person shared here just before.
       attachment: recentFile(client, command.user_id, command.channel_id),
     };

@@ -7,6 +7,7 @@ import { renderMessage } from "./block-kit.js";
 import { schoolOf } from "./school-middleware.js";
 import { fileFromEvent } from "./shared-file.js";
 import { slashed } from "./slack-answers.js";
+import { readMentions, slackPeople } from "./slack-people.js";
 import { escapeMrkdwn } from "./slack-text.js";
 
 const messageEventSchema = z.looseObject({
@@ -56,6 +57,8 @@ export function registerMessages(app: App, home: AppContext, botUserId: string |
         });
     };
 
+    const people = slackPeople(client);
+    const { mentions } = readMentions(message.text, people, botUserId);
     let result: MessageResult;
     try {
       result = await receiveMessage(ctx, {
@@ -71,6 +74,8 @@ export function registerMessages(app: App, home: AppContext, botUserId: string |
         onceKey: `slack:message:${message.channel}:${message.ts}`,
         channelRef: { channel: message.channel },
         attachment: fileFromEvent(client, message.files),
+        mentions,
+        people,
       });
     } catch (error) {
       // A check-in that was not recorded must not look as if it was.

@@ -11,6 +11,7 @@ import { registerMessages } from "./handle-messages.js";
 import { registerViews } from "./handle-views.js";
 import { routeToSchool } from "./school-middleware.js";
 import { createSlackDelivery } from "./slack-delivery.js";
+import { followSlackGroups } from "./slack-people.js";
 import { isSignedBySlack } from "./verify-signature.js";
 
 /** Slash commands, interactivity and events all arrive here (see manifests/slack/manifest.yaml). */
@@ -80,7 +81,10 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config, 
     ctx.log.error("slack: a handler failed", { err: error });
   });
 
-  routeToSchool(app, schools ?? soleSchool(ctx), ctx);
+  const resolver = schools ?? soleSchool(ctx);
+  routeToSchool(app, resolver, ctx);
+  // Roles bound to Slack user groups follow them, in every school (nothing is read while none is bound).
+  const stopFollowing = followSlackGroups(app.client, () => resolver.all());
   registerCommand(app, ctx);
   registerActions(app, ctx);
   registerViews(app, ctx);
@@ -97,6 +101,7 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config, 
     settled,
     credentials: () => credentials,
     stop: async (deadline) => {
+      stopFollowing();
       clearInterval(recheck);
       const until = (deadline ?? Date.now() + 10_000) - Date.now();
       await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, Math.max(0, until)).unref())]);

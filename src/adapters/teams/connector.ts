@@ -74,6 +74,14 @@ export class TeamsConnector {
     return created.id;
   }
 
+  /** GET /v3/conversations/{id}/members/{userId}: someone in the conversation (their aadObjectId, name, email). */
+  async member(serviceUrl: string | undefined, conversationId: string, userId: string) {
+    const found = await this.call("read a member", () =>
+      this.client(serviceUrl).conversations.getMemberById(conversationId, userId),
+    );
+    return { id: found.id, name: found.name, aadObjectId: found.aadObjectId, email: found.email ?? found.userPrincipalName };
+  }
+
   serviceUrlOr(serviceUrl: string | undefined): string {
     return trimSlash(serviceUrl || this.defaultServiceUrl);
   }

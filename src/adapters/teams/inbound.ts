@@ -37,7 +37,7 @@ export const inboundActivitySchema = z.looseObject({
       z.looseObject({
         type: z.string(),
         text: optional(z.string()),
-        mentioned: optional(z.looseObject({ id: z.string(), name: optional(z.string()) })),
+        mentioned: optional(z.looseObject({ id: z.string(), name: optional(z.string()), aadObjectId: optional(z.string()) })),
       }),
     ),
   ),

@@ -16,9 +16,10 @@ import {
   threadRootId,
 } from "./inbound.js";
 import { reply, sendPrivately, type TeamsContext } from "./teams-context.js";
+import { teamsMentions, teamsPeople } from "./teams-people.js";
 
 /** Answers about someone's own visits or records: sent to their 1:1 chat when asked in a channel. */
-const PERSONAL = /^(status|list|cancel|record|export|attendance)\b/i;
+const PERSONAL = /^(status|list|cancel|record|export|attendance|admin)\b/i;
 
 /**
  * A message to the bot, read by the shared interaction layer: `homevisit …` commands, replies in a
@@ -50,6 +51,8 @@ export async function onMessage(t: TeamsContext, activity: InboundActivity): Pro
     attachment: fileFromActivity(activity),
     sender: { name: activity.from.name ?? "Admin" },
     ...(activity.channelData?.team?.id ? { workspace: activity.channelData.team.id } : {}),
+    mentions: teamsMentions(t, activity),
+    people: teamsPeople(activity),
     channelRef: {
       channel,
       ...(activity.serviceUrl ? { serviceUrl: activity.serviceUrl } : {}),

@@ -4,11 +4,13 @@ import { wordsOf } from "../../domain/replies/typed-words.js";
 import type { Platform } from "../../domain/school-directory.js";
 import { type Actor, isOnVisit } from "../../domain/visit.js";
 import type { RegisterFile } from "../attendance/import-register.js";
+import type { Mention, PlatformPeople } from "../people-port.js";
 import type { AppContext, MessageRef } from "../ports.js";
 import { answerCommand, COMMAND_VERBS } from "../use-cases/answer-command.js";
 import { replyToVisit } from "../use-cases/reply-to-visit.js";
 import { identify } from "./identify.js";
 import { alarmCandidates, isVisitsChannel, type OpenVisits, openVisitsOf, visitsWithCodeWord } from "./open-visits.js";
+import { recognise } from "./recognise.js";
 import { type InteractionResult, refused } from "./results.js";
 import { SCHOOL_SETUP, setUpSchool } from "./set-up-school.js";
 
@@ -36,6 +38,10 @@ export interface IncomingMessage {
   /** The sender's name and their Slack workspace or Teams team, for `homevisit setup school`. */
   sender?: { name: string; email?: string };
   workspace?: string;
+  /** People the message @mentions besides the bot, for `homevisit admin grant @Ben deputy_dsl`. */
+  mentions?: readonly Mention[];
+  /** What the platform can say about its people: someone new joins from their profile. */
+  people?: PlatformPeople;
 }
 
 /** The answer is queued in the thread or DM (outbox), said to this person now, or there is none. */
@@ -51,10 +57,14 @@ const PREFIX = /^\/?home ?visit\b[:,]?\s*/i;
 export async function receiveMessage(ctx: AppContext, message: IncomingMessage): Promise<MessageResult> {
   const text = message.text.trim();
   if (!text) return { kind: "ignored" };
-  const actor = identify(ctx, message.platform, message.from);
   // Slack writes an @mention as <@U…>: it is not one of the words of a command.
   const words = text.replace(/<@[^>]+>/g, " ").trim();
   const prefixed = PREFIX.exec(words);
+  // Only words addressed to the bot make someone new join; a reply in some thread does not.
+  const addressed = message.place.kind === "dm" || !!prefixed || !!message.place.mentioned;
+  const actor = addressed
+    ? await recognise(ctx, message.platform, message.from, message.people)
+    : identify(ctx, message.platform, message.from);
   const unmentionedChannel = message.place.kind === "channel" && !message.place.mentioned;
   if (prefixed && !unmentionedChannel) return command(ctx, actor, words.slice(prefixed[0].length), message);
   switch (message.place.kind) {
@@ -86,6 +96,8 @@ async function command(
   const file = {
     ...(message.attachment ? { attachment: message.attachment } : {}),
     ...(message.onceKey ? { onceKey: message.onceKey } : {}),
+    ...(message.mentions ? { mentions: message.mentions } : {}),
+    ...(message.people ? { people: message.people } : {}),
   };
   return { kind: "answer", answer: await answerCommand(ctx, actor, text, { ...(channel ? { channel } : {}), ...file }) };
 }

@@ -1,5 +1,5 @@
 import { type School, schoolIdFor } from "../../domain/school.js";
-import { type Platform, staffWithRole } from "../../domain/school-directory.js";
+import { directorySchema, type Platform, staffWithRole } from "../../domain/school-directory.js";
 import { hasChannel } from "../../domain/school-routing.js";
 import type { AppContext } from "../ports.js";
 
@@ -66,10 +66,10 @@ export async function setUpSchool(
     name,
     timezone: home.policy.school.timezone,
     policy: { ...home.policy, school: { name, timezone: home.policy.school.timezone } },
-    directory: {
+    directory: directorySchema.parse({
       staff: [{ id: staffId, name: founder.name, roles: ["admin"], [founder.platform]: founder.userId }],
-      channels: { approvals: {}, visits: {}, alerts: {}, records: {} },
-    },
+      channels: {},
+    }),
   });
   await home.store.schools.bindWorkspace(id, founder.platform, workspace);
   await schools.changed();

@@ -1,4 +1,5 @@
 import type { DomainError, DomainErrorCode } from "../../domain/domain-error.js";
+import { whomToAsk } from "./people-messages.js";
 
 /**
  * The one place a DomainError becomes words for a person. Most codes carry a message written for
@@ -11,6 +12,10 @@ const advice: Partial<Record<DomainErrorCode, string>> = {
 };
 
 export function errorText(error: DomainError): string {
+  // Someone new is told whom to ask, by name, when the school has admins.
+  const admins = error.details.admins;
+  if (error.code === "unknown-staff" && Array.isArray(admins) && admins.length > 0)
+    return `${error.message} ${whomToAsk(admins.map(String)).replace(/\.$/, "")} to add you to the staff directory.`;
   const extra = advice[error.code];
   return extra ? `${error.message} ${extra}` : error.message;
 }

@@ -1,14 +1,18 @@
-import { type ChannelRole, channelRoles, findStaff, type Platform } from "../../domain/school-directory.js";
+import { ADMIN_ROLE } from "../../domain/roles.js";
+import { type ChannelRole, channelRoles, findStaff, hasAnyRole, type Platform } from "../../domain/school-directory.js";
 import type { Actor } from "../../domain/visit.js";
 import { importFromChat } from "../attendance/import-from-chat.js";
 import type { RegisterFile } from "../attendance/import-register.js";
 import { errorText } from "../messages/error-text.js";
 import { myDetailsForm, requestPrefill } from "../messages/my-details-form.js";
 import type { NeutralForm, NeutralMessage } from "../messages/neutral-message.js";
+import { adminHelp } from "../messages/people-messages.js";
 import { requestForm } from "../messages/request-form.js";
+import type { GroupMention, Mention, PlatformPeople } from "../people-port.js";
 import type { AppContext, MessageRef } from "../ports.js";
 import { cancelVisit } from "./cancel-visit.js";
 import { describeMyVisits, listUpcomingVisits } from "./list-visits.js";
+import { manageRoles } from "./manage-roles.js";
 import { setUpChannel } from "./set-up-channel.js";
 import { shareExport } from "./share-export.js";
 import { viewRecord } from "./view-record.js";
@@ -40,9 +44,14 @@ const PLATFORM_HELP: Record<Platform, string[]> = {
   console: ["In a visit's thread, reply: leaving, arrived, no answer, parents late, in, ok, delay 15, left, back, help."],
 };
 
-/** The commands, as the person's own platform has them (Teams has setup; Slack types a slash). */
-export function commandHelp(platform: Platform): string {
-  return [...SHARED_HELP, ...PLATFORM_HELP[platform]].join("\n");
+/** The commands, as the person's own platform has them (Teams has setup; Slack types a slash); admins see theirs too. */
+export function commandHelp(platform: Platform, admin = false): string {
+  return [...SHARED_HELP, ...(admin ? adminHelp(platform) : []), ...PLATFORM_HELP[platform]].join("\n");
+}
+
+/** Whether this person is one of the school's homevisit admins (their help lists the admin commands). */
+export function isAdminActor(ctx: AppContext, actor: { staffId: string }): boolean {
+  return hasAnyRole(findStaff(ctx.directory, actor.staffId), [ADMIN_ROLE]);
 }
 
 /** The first words of the commands, so a direct message "status" is a command, not a reply. */
@@ -58,6 +67,7 @@ export const COMMAND_VERBS = new Set([
   "set-up",
   "me",
   "attendance",
+  "admin",
 ]);
 
 const FORM_COMMANDS = new Set(["", "new", "request", "me"]);
@@ -78,6 +88,12 @@ export interface CommandOptions {
   attachment?: () => Promise<RegisterFile | null>;
   /** The platform's id for the message, so a retried delivery imports once. */
   onceKey?: string;
+  /** People @mentioned in the command (not the bot), in order: `admin grant @Ben deputy_dsl`. */
+  mentions?: readonly Mention[];
+  /** Platform groups mentioned: `admin bind dsl @dsl-team`. */
+  groups?: readonly GroupMention[];
+  /** What the platform can say about its people (profiles, group members). */
+  people?: PlatformPeople;
 }
 
 /** Reads a subcommand and answers it; adapters only render the answer. */
@@ -109,7 +125,7 @@ export async function answerCommand(
       };
     case "help":
     case "?":
-      return say(commandHelp(actor.platform));
+      return say(commandHelp(actor.platform, isAdminActor(ctx, actor)));
     case "status":
       return say(await describeMyVisits(ctx, actor));
     case "list":
@@ -141,6 +157,8 @@ export async function answerCommand(
     }
     case "attendance":
       return say(await importFromChat(ctx, actor, options));
+    case "admin":
+      return say(await manageRoles(ctx, actor, rest, options));
     case "setup":
     case "set-up": {
       const asked = (rest[0] ?? "").toLowerCase();
@@ -155,6 +173,6 @@ export async function answerCommand(
       return say(result.ok ? result.value : errorText(result.error));
     }
     default:
-      return say(`I don't know "${sub.slice(0, 40)}".\n${commandHelp(actor.platform)}`);
+      return say(`I don't know "${sub.slice(0, 40)}".\n${commandHelp(actor.platform, isAdminActor(ctx, actor))}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { Policy } from "../../domain/policy.js";
+import { rolesPolicyReliesOn } from "../../domain/policy-roles.js";
 import { type ChannelRole, channelRoles, type Directory, type Platform, staffWithRole } from "../../domain/school-directory.js";
 import type { AppContext } from "../ports.js";
 
@@ -6,22 +7,6 @@ export interface SetupProblem {
   /** error: refuses to start in production; warning: said loudly, and the bot starts. */
   severity: "error" | "warning";
   text: string;
-}
-
-/** Ladder targets that are not roles: the pair, the alerts channel, the visit's own contacts. */
-const NOT_ROLES = new Set(["pair", "alerts", "responsible_contact", "approver"]);
-
-/** Every role the policy relies on to approve or to be told, and the key that names it. */
-function rolesNamed(policy: Policy): Map<string, string> {
-  const named = new Map<string, string>();
-  const add = (roles: readonly string[], key: string) => {
-    for (const role of roles) if (!NOT_ROLES.has(role) && !named.has(role)) named.set(role, key);
-  };
-  add(policy.approval.approverRoles, "approval.approverRoles");
-  add(policy.approval.safeguardingApproverRoles, "approval.safeguardingApproverRoles");
-  for (const [i, step] of policy.escalation.steps.entries()) add(step.notify, `escalation.steps[${i}] (${step.id}).notify`);
-  add(policy.escalation.codeWordNotify, "escalation.codeWordNotify");
-  return named;
 }
 
 /**
@@ -45,7 +30,7 @@ export async function checkSetup(ctx: AppContext, platforms: readonly Platform[]
 
 function checkRoles(policy: Policy, directory: Directory, platform: Exclude<Platform, "console">): SetupProblem[] {
   const problems: SetupProblem[] = [];
-  for (const [role, key] of rolesNamed(policy)) {
+  for (const [role, key] of rolesPolicyReliesOn(policy)) {
     const holders = staffWithRole(directory, role);
     if (holders.length === 0)
       problems.push({

@@ -57,8 +57,21 @@ describe("manifests/slack/manifest.yaml", () => {
     expect(manifest.display_information.name).toBe("homevisit");
     expect(manifest.features.bot_user.display_name).toBe("homevisit");
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ["channels:history", "chat:write", "commands", "files:read", "groups:history", "im:history", "im:write"].sort(),
+      [
+        "channels:history",
+        "chat:write",
+        "commands",
+        "files:read",
+        "groups:history",
+        "im:history",
+        "im:write",
+        "users:read",
+        "users:read.email",
+        "usergroups:read",
+      ].sort(),
     );
+    // Mentions in /homevisit arrive as <@U…|name>, so "admin grant @Ben" knows who Ben is.
+    expect(manifest.features.slash_commands[0]).toMatchObject({ should_escape: true });
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       "message.channels",

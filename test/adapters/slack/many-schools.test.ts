@@ -53,6 +53,7 @@ describe("a second school in the same process", () => {
     const school = await h.app.ctx.store.schools.get("oak-primary");
     if (!school) throw new Error("no Oak row");
     const directory: Directory = {
+      ...school.directory,
       staff: [
         ...school.directory.staff,
         { id: "o.dsl", name: "Olu Dsl", roles: ["dsl"], slack: OAK_PEOPLE.dsl },
@@ -60,7 +61,6 @@ describe("a second school in the same process", () => {
         { id: "f.nowak", name: "Oak Filip", roles: ["staff"], slack: OAK_PEOPLE.second, mobile: "07700 900206" },
         { id: "o.office", name: "Oak Office", roles: ["office"], slack: "U1OFFI004" },
       ],
-      channels: school.directory.channels,
     };
     await h.app.ctx.store.schools.save({ ...school, directory });
     await h.app.schools.changed();

@@ -41,6 +41,10 @@ export interface SlackApiStub {
   failAlways(method: string, failure: CannedFailure, when: (params: Record<string, unknown>) => boolean): void;
   /** A file someone shared: files.info and files.list know it, and its url_private serves `content`. */
   addFile(id: string, name: string, content: string, options?: { user?: string; channel?: string }): void;
+  /** Someone in the workspace: users.info answers with their profile (name, email). */
+  addUser(id: string, profile: { realName: string; email?: string; isBot?: boolean }): void;
+  /** A user group (usergroups.list) and who is in it now (usergroups.users.list). */
+  setGroup(id: string, handle: string, members: string[]): void;
   /** The Authorization headers file downloads came with. */
   downloads: string[];
   reset(): void;
@@ -63,6 +67,8 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     { id: string; name: string; content: string; user?: string; channel?: string; created: number }
   >();
   const downloads: string[] = [];
+  const users = new Map<string, { realName: string; email?: string; isBot?: boolean }>();
+  const groups = new Map<string, { handle: string; members: string[] }>();
   let base = "";
   const fileInfo = (f: { id: string; name: string; content: string; created: number }) => ({
     id: f.id,
@@ -105,6 +111,42 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
             .filter((f) => (!params.user || f.user === params.user) && (!params.channel || f.channel === params.channel))
             .map(fileInfo),
         };
+      case "users.info": {
+        const id = String(params.user ?? "");
+        const user = users.get(id);
+        if (!user) return { ok: false, error: "user_not_found" };
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: BOT.teamId,
+            name: user.realName.toLowerCase().replace(/\s+/g, "."),
+            deleted: false,
+            real_name: user.realName,
+            is_bot: !!user.isBot,
+            profile: {
+              real_name: user.realName,
+              display_name: user.realName.split(" ")[0],
+              ...(user.email ? { email: user.email } : {}),
+            },
+          },
+        };
+      }
+      case "usergroups.list":
+        return {
+          ok: true,
+          usergroups: [...groups].map(([id, g]) => ({
+            id,
+            team_id: BOT.teamId,
+            handle: g.handle,
+            name: g.handle,
+            user_count: g.members.length,
+          })),
+        };
+      case "usergroups.users.list": {
+        const group = groups.get(String(params.usergroup ?? ""));
+        return group ? { ok: true, users: [...group.members] } : { ok: false, error: "no_such_subteam" };
+      }
       case "views.open":
       case "views.update":
       case "views.push":
@@ -196,6 +238,12 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     },
     addFile: (id, name, content, options = {}) => {
       files.set(id, { id, name, content, ...options, created: Math.floor(Date.now() / 1000) });
+    },
+    addUser: (id, profile) => {
+      users.set(id, profile);
+    },
+    setGroup: (id, handle, members) => {
+      groups.set(id, { handle, members: [...members] });
     },
     downloads,
     reset: () => {

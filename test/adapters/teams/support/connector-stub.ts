@@ -46,6 +46,8 @@ export interface ConnectorStub {
   slowDown(when: (call: { method: string; path: string; conversation: string }) => boolean, ms: number): void;
   /** Every call matching `when` fails with this answer, until reset (a person's 1:1 chat that keeps failing). */
   failAlways(when: (call: { method: string; path: string; conversation: string }) => boolean, failure: CannedFailure): void;
+  /** Someone GET /v3/conversations/{id}/members/{userId} finds (in any conversation), as Teams answers it. */
+  addMember(member: { id: string; name: string; aadObjectId: string; email?: string }): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -58,12 +60,33 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   let nextId = 1_790_000_000_000;
   let nextChat = 0;
   let slow: { when: Parameters<ConnectorStub["slowDown"]>[0]; ms: number } | null = null;
+  const members = new Map<string, { id: string; name: string; aadObjectId: string; email?: string }>();
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readAll(req);
     const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
     const method = req.method ?? "GET";
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const member = /^\/v3\/conversations\/(.+?)\/members\/([^/]+)$/.exec(path);
+    if (member && method === "GET") {
+      const found = members.get(member[2] ?? "");
+      const answer = found
+        ? { ...found, userPrincipalName: found.email, tenantId: "tenant", userRole: "user" }
+        : { error: { code: "MemberNotFoundInConversation", message: "The member was not found" } };
+      calls.push({
+        method,
+        path,
+        conversation: member[1] ?? "",
+        createsConversation: false,
+        body: {},
+        response: answer,
+        status: found ? 200 : 404,
+        text: "",
+      });
+      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+      res.end(JSON.stringify(answer));
+      return;
+    }
     const match = /^\/v3\/conversations(?:\/(.+?)\/activities(?:\/([^/]+))?)?$/.exec(path);
     const conversation = match?.[1] ?? "";
     const createsConversation = !!match && !match[1];
@@ -111,7 +134,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-  const messages = () => calls.filter((c) => !c.createsConversation && c.status < 300);
+  const messages = () => calls.filter((c) => !c.createsConversation && c.method !== "GET" && c.status < 300);
   return {
     url,
     calls,
@@ -121,6 +144,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         options.exact ? c.conversation === conversation : c.conversation.split(";")[0] === conversation.split(";")[0],
       ),
     failNext: (when, failure) => failures.push({ when, failure }),
+    addMember: (m) => {
+      members.set(m.id, m);
+    },
     failAlways: (when, failure) => lasting.push({ when, failure }),
     slowDown: (when, ms) => {
       slow = ms > 0 ? { when, ms } : null;
