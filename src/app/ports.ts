@@ -179,8 +179,8 @@ export interface Store extends OutboxStore, OpsStore {
    * Conversations a platform told us about: a channel role ("approvals"…) the bot was set up in,
    * or a person's 1:1 chat ("user:<platform id>"). Overrides the directory's configured ids.
    */
-  getChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`): Promise<MessageRef | null>;
-  saveChannelBinding(platform: Platform, key: ChannelRole | `user:${string}`, ref: MessageRef): Promise<void>;
+  getChannelBinding(platform: Platform, key: BindingKey): Promise<MessageRef | null>;
+  saveChannelBinding(platform: Platform, key: BindingKey, ref: MessageRef): Promise<void>;
   /**
    * Anonymises visits whose policy's retention period has passed: personal details and every free
    * text removed, forms deleted, audit details cleared (the trail of who did what and when stays);
@@ -194,6 +194,12 @@ export interface Store extends OutboxStore, OpsStore {
   readonly attendance: AttendanceStore;
   close(): Promise<void>;
 }
+
+/**
+ * A channel role, the channel `setup school` was typed in ("admin": the school's own from then on,
+ * so its admins can grant roles there before any other channel is set), or a person's 1:1 chat.
+ */
+export type BindingKey = ChannelRole | "admin" | `user:${string}`;
 
 export interface RetentionResult {
   anonymised: string[];

@@ -44,7 +44,9 @@ export class SchoolRegistry {
   /** The school a request is for (fresh within REFRESH_MS; at once after `changed()` on this instance). */
   async resolve(inbound: Inbound): Promise<AppContext> {
     await this.refreshIfStale();
-    const id = pickSchool(this.places, inbound, this.home.store.school);
+    // Each school's people as its context has them now: a role granted here counts at once.
+    const live = this.places.map((place) => ({ ...place, directory: this.contexts.get(place.id)?.directory ?? place.directory }));
+    const id = pickSchool(live, inbound, this.home.store.school);
     return this.contexts.get(id) ?? this.home;
   }
 

@@ -28,7 +28,16 @@ export function registerCommand(app: App, home: AppContext): void {
     const school = SCHOOL_SETUP.exec(command.text.trim());
     if (school) {
       const founder = { platform: "slack" as const, userId: command.user_id, name: command.user_name || "Admin" };
-      return void (await ack(ephemeral(await setUpSchool(ctx, founder, command.team_id, school[1] ?? ""))));
+      return void (await ack(
+        ephemeral(
+          await setUpSchool(
+            ctx,
+            founder,
+            { workspace: command.team_id, ...(command.channel_id.startsWith("D") ? {} : { channel: command.channel_id }) },
+            school[1] ?? "",
+          ),
+        ),
+      ));
     }
     const people = slackPeople(client);
     const { words: text, mentions, groups } = readMentions(command.text, people);

@@ -88,7 +88,15 @@ async function command(
     const founder = { platform: message.platform, userId: message.from ?? "", name: message.sender?.name ?? "Admin" };
     return {
       kind: "answer",
-      answer: { kind: "text", text: await setUpSchool(ctx, founder, message.workspace, school[1] ?? "") },
+      answer: {
+        kind: "text",
+        text: await setUpSchool(
+          ctx,
+          founder,
+          { workspace: message.workspace, channel: message.place.kind === "dm" ? undefined : message.channelRef?.channel },
+          school[1] ?? "",
+        ),
+      },
     };
   }
   if (actor instanceof DomainError) return refused(actor);

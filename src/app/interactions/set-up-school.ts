@@ -26,9 +26,10 @@ const LINKERS = ["admin", "dsl", "headteacher"];
 export async function setUpSchool(
   home: AppContext,
   founder: Founder,
-  workspace: string | undefined,
+  where: { workspace?: string; channel?: string },
   asked: string,
 ): Promise<string> {
+  const { workspace, channel } = where;
   const schools = home.schools;
   const place = founder.platform === "teams" ? "team" : "workspace";
   const name = asked
@@ -49,6 +50,7 @@ export async function setUpSchool(
     if (!holds(existing, LINKERS))
       return `Only an admin, the DSL or the headteacher of ${existing.name} can link it to this ${place}.`;
     await home.store.schools.bindWorkspace(existing.id, founder.platform, workspace);
+    await claimChannel(home, existing.id, founder.platform, channel);
     await schools.changed();
     await audit(home, existing.id, founder, "school_linked", { workspace });
     return `Done: this ${place} is now ${existing.name}'s. In each channel homevisit should use, type homevisit setup approvals, visits, alerts or records.`;
@@ -72,14 +74,23 @@ export async function setUpSchool(
     }),
   });
   await home.store.schools.bindWorkspace(id, founder.platform, workspace);
+  await claimChannel(home, id, founder.platform, channel);
   await schools.changed();
   await audit(home, id, founder, "school_created", { workspace, name });
   return [
-    `Done: ${name} is set up on homevisit (id ${id}), with you as its admin.`,
+    `Done: ${name} is set up on homevisit (id ${id}), with you as its admin; this channel is now ${name}'s.`,
     "Next: in each channel homevisit should use, type homevisit setup approvals, visits, alerts or records;",
     "then give people their roles with homevisit admin grant @name dsl (and headteacher, office, staff).",
     "The school starts on this deployment's policy; its leads can change it with npm run school -- import.",
   ].join("\n");
+}
+
+/** The channel `setup school` was typed in becomes the school's, unless another school has it already. */
+async function claimChannel(home: AppContext, schoolId: string, platform: Platform, channel: string | undefined) {
+  if (!channel) return;
+  const places = await home.store.schools.places();
+  if (places.some((p) => p.id !== schoolId && hasChannel(p, platform, channel))) return;
+  await home.store.forSchool(schoolId).saveChannelBinding(platform, "admin", { channel, source: "setup" });
 }
 
 async function audit(home: AppContext, schoolId: string, founder: Founder, action: string, detail: Record<string, unknown>) {
