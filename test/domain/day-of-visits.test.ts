@@ -76,7 +76,9 @@ describe("further stops on the request form", () => {
   });
 
   it("names every bad line by its number, in one message under the field", () => {
-    const parsed = parseFurtherStops("10:15, Sam Jones, 4 Elm Road LS1\nten past, Priya, 9 Birch Close\n11:00, Ann Lee\n12:00,,1 Oak St LS3");
+    const parsed = parseFurtherStops(
+      "10:15, Sam Jones, 4 Elm Road LS1\nten past, Priya, 9 Birch Close\n11:00, Ann Lee\n12:00,,1 Oak St LS3",
+    );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.errors).toHaveLength(1);
@@ -131,7 +133,10 @@ describe("a day of visits, stop by stop", () => {
     expect(lastKnownPlace(visit)).toBe("travelling to 4 Elm Road, Leeds LS1 2CD");
     expect(visit.progress.doorstep).toBeUndefined();
     expect(visit.progress.arrivedAt).toBeUndefined();
-    expect(visit.progress.stopLogs?.[0]).toMatchObject({ arrivedAt: at("09:40").toISOString(), leftAt: at("09:50").toISOString() });
+    expect(visit.progress.stopLogs?.[0]).toMatchObject({
+      arrivedAt: at("09:40").toISOString(),
+      leftAt: at("09:50").toISOString(),
+    });
     // The next check-in is one interval (20 min) after "next", not after the last one at stop 1.
     expect(nextStep(visit, at("09:52"), reach).nextAt?.toISOString()).toBe(at("10:10").toISOString());
 

@@ -1,6 +1,6 @@
 import { staffDetailsSchema } from "../../domain/staff-details.js";
-import type { Actor } from "../../domain/visit.js";
 import { splitStopRef } from "../../domain/stops.js";
+import type { Actor } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { capitalise } from "../messages/capitalise.js";
 import { recordSaved, sentForApproval } from "../messages/confirmations.js";

@@ -1,9 +1,19 @@
 import type { EscalationStep } from "../../domain/policy.js";
 import type { SafetyEffect } from "../../domain/safety-effects.js";
+import { currentStop } from "../../domain/stops.js";
 import { type AlarmKind, type LadderReason, lastKnownPlace, type Visit } from "../../domain/visit.js";
 import type { Action, NeutralMessage } from "./neutral-message.js";
-import { currentStop } from "../../domain/stops.js";
-import { fullDetails, mobilesText, planField, staffNames, timeOf, vehicleText, visitLabel, whereNow, when } from "./visit-details.js";
+import {
+  fullDetails,
+  mobilesText,
+  planField,
+  staffNames,
+  timeOf,
+  vehicleText,
+  visitLabel,
+  when,
+  whereNow,
+} from "./visit-details.js";
 import { nameOf, VISIT_ACTIONS } from "./visit-messages.js";
 
 const WHY: Record<LadderReason, string> = {

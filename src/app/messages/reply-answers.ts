@@ -1,5 +1,5 @@
-import type { ReplyAnswer } from "../../domain/safety-effects.js";
 import { stopsToRecord } from "../../domain/replies/next-stop.js";
+import type { ReplyAnswer } from "../../domain/safety-effects.js";
 import type { Visit } from "../../domain/visit.js";
 import type { NeutralMessage } from "./neutral-message.js";
 import { timeOf } from "./visit-details.js";
@@ -75,7 +75,8 @@ export function replyHelp(everyMinutes: number): string {
 /** Stops a day of visits never reached: said back, so the pair can put it right if it is wrong. */
 function skippedText(skipped: readonly number[] | undefined): string {
   if (!skipped?.length) return "";
-  const list = skipped.length === 1 ? `Stop ${skipped[0]} was` : `Stops ${skipped.slice(0, -1).join(", ")} and ${skipped.at(-1)} were`;
+  const list =
+    skipped.length === 1 ? `Stop ${skipped[0]} was` : `Stops ${skipped.slice(0, -1).join(", ")} and ${skipped.at(-1)} were`;
   return ` ${list} not visited: recorded as skipped.`;
 }
 

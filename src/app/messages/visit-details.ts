@@ -74,7 +74,14 @@ export function fullDetails(visit: Visit): Field[] {
 /** A day of visits: every stop with its time, pupil and address (need-to-know places only). */
 export function planField(visit: Visit): Field[] {
   if (!hasStops(visit)) return [];
-  return [{ label: `Plan: ${stopCount(visit)} homes`, value: stopsOf(visit).map((stop) => planLine(visit, stop)).join("\n") }];
+  return [
+    {
+      label: `Plan: ${stopCount(visit)} homes`,
+      value: stopsOf(visit)
+        .map((stop) => planLine(visit, stop))
+        .join("\n"),
+    },
+  ];
 }
 
 export function planLine(visit: Visit, stop: Stop): string {

@@ -1,6 +1,6 @@
+import { hasStops, type Stop, stopCount, stopLabel, stopRef } from "../../domain/stops.js";
 import { type Visit, visitingStaff } from "../../domain/visit.js";
 import type { NeutralMessage } from "./neutral-message.js";
-import { hasStops, type Stop, stopCount, stopLabel, stopRef } from "../../domain/stops.js";
 import { planInitials, staffNames, timeOf, visitLabel, when } from "./visit-details.js";
 
 /** Button ids: part of the outside contract, never rename. */

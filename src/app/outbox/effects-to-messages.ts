@@ -7,11 +7,11 @@ import type { NeutralMessage } from "../messages/neutral-message.js";
 import { answerMessage } from "../messages/reply-answers.js";
 import { notStartedNotice, startQuestion } from "../messages/start-messages.js";
 import { timeOf, visitLabel, when } from "../messages/visit-details.js";
-import { checkInPrompt, nameOf, notice, recordRequest, threadOpener, threadReply } from "../messages/visit-messages.js";
+import { checkInPrompt, nameOf, notice, threadOpener, threadReply } from "../messages/visit-messages.js";
 import { weCalledTodayMessage } from "../messages/we-called-today.js";
-import { recordRequests, stopDoorstepTimeout } from "./stop-messages.js";
 import type { OutgoingMessage, Target } from "../ports.js";
 import { type Recipient, resolveRecipients } from "./recipients.js";
+import { recordRequests, stopDoorstepTimeout } from "./stop-messages.js";
 
 export interface MessageContext {
   directory: Directory;

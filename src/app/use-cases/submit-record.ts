@@ -148,7 +148,9 @@ function recordedText(visit: Visit, stop: Stop | null, correction: boolean, comp
   if (!stop) return correction ? "Record corrected." : "Record completed.";
   const done = `${correction ? "Record corrected" : "Record completed"} for stop ${stop.number}.`;
   const left = stopsToRecord(visit).filter((n) => n !== stop.number && !(visit.progress.recordedStops ?? []).includes(n));
-  return complete || left.length === 0 ? `${done} Every home of the day now has its form.` : `${done} Still to do: stop ${left.join(", ")}.`;
+  return complete || left.length === 0
+    ? `${done} Every home of the day now has its form.`
+    : `${done} Still to do: stop ${left.join(", ")}.`;
 }
 
 export { RECORD_FORM_ID };

@@ -119,15 +119,9 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
       const updated = withCheckIn(left, staffId, now, "left the address");
       if (reply.notReturning) {
         const closed = closeStops(updated.visit, now);
-        return done(
-          { ...updated.visit, progress: { ...closed.progress, ladder: null } },
-          [
-            ...updated.effects,
-            answer({ kind: "ended_not_returning", ...(closed.skipped.length ? { skipped: closed.skipped } : {}) }),
-            { type: "request_record" },
-          ],
-          "left_not_returning",
-        );
+        const ended = answer({ kind: "ended_not_returning", ...closed.said });
+        const visitEnded = { ...updated.visit, progress: { ...closed.progress, ladder: null } };
+        return done(visitEnded, [...updated.effects, ended, { type: "request_record" }], "left_not_returning");
       }
       const due = cancelledWhileAway(updated.visit) ? null : nextDue(updated.visit);
       return done(
@@ -157,7 +151,7 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
           ladder: null,
         },
       };
-      const welcome = answer({ kind: "welcome_back", ...(closed.skipped.length ? { skipped: closed.skipped } : {}) });
+      const welcome = answer({ kind: "welcome_back", ...closed.said });
       return done(returned, [...updated.effects, welcome, { type: "request_record" }], "returned");
     }
   }

@@ -77,10 +77,10 @@ export function withStopLog(p: Progress, extra: StopLog): StopLog[] {
  * `back` with homes still to visit: the current stop is logged, and every stop after it is
  * recorded as skipped (the answer says which), so nobody later wonders whether they were seen.
  */
-export function closeStops(visit: Visit, now: Date): { progress: Progress; skipped: number[] } {
+export function closeStops(visit: Visit, now: Date): { progress: Progress; said: { skipped?: number[] } } {
   const p = visit.progress;
   const total = stopCount(visit);
-  if (total <= 1) return { progress: p, skipped: [] };
+  if (total <= 1) return { progress: p, said: {} };
   const current = p.stop ?? 0;
   const reached = !!p.arrivedAt || !!p.stopLogs?.[current]?.noAnswer;
   const logs = withStopLog(p, reached ? { leftAt: p.leftAddressAt ?? now.toISOString() } : { skipped: true });
@@ -89,7 +89,7 @@ export function closeStops(visit: Visit, now: Date): { progress: Progress; skipp
     logs[i] = { skipped: true };
     skipped.push(i + 1);
   }
-  return { progress: { ...p, stopLogs: logs }, skipped };
+  return { progress: { ...p, stopLogs: logs }, said: skipped.length > 0 ? { skipped } : {} };
 }
 
 /** The stop numbers that need a Home Visit Form: every stop of the day the pair reached. */

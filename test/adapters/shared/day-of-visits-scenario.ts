@@ -57,7 +57,9 @@ export async function dayOfVisits(d: ChatDriver): Promise<void> {
 
   // The thread says there are three homes, by initials only.
   await d.advance(30); // 10:30
-  expect(about(await d.delivered("visits"), visit.id).join("\n")).toMatch(/3 homes today: 1\) 10:30 J\.L\.S\., 2\) 11:10 S\.J\., 3\) 12:00 P\.S\./);
+  expect(about(await d.delivered("visits"), visit.id).join("\n")).toMatch(
+    /3 homes today: 1\) 10:30 J\.L\.S\., 2\) 11:10 S\.J\., 3\) 12:00 P\.S\./,
+  );
   await d.reply("requester", visit.id, "leaving");
 
   // Stop 1: nobody answers; Heather Avenue's 20-minute wait ends, and the pair are told to move on, not that the day is cancelled.
@@ -116,7 +118,9 @@ export async function dayOfVisits(d: ChatDriver): Promise<void> {
   expect(back.progress.stopLogs?.map((log) => !!log?.skipped)).toEqual([false, false, true]);
 
   // One form per home reached, each naming its stop.
-  const asked = about(await d.delivered({ dm: "requester" }), visit.id).filter((t) => /Please complete the Home Visit Form/.test(t));
+  const asked = about(await d.delivered({ dm: "requester" }), visit.id).filter((t) =>
+    /Please complete the Home Visit Form/.test(t),
+  );
   expect(asked).toHaveLength(2);
   expect(asked[0]).toMatch(/stop 1 of 3 \(J\.L\.S\.\)[\s\S]*\[Form for stop 1\]/);
   expect(asked[1]).toMatch(/stop 2 of 3 \(S\.J\.\)[\s\S]*\[Form for stop 2\]/);
