@@ -1,6 +1,6 @@
 import type { EscalationStep } from "../../domain/policy.js";
 import type { SafetyEffect } from "../../domain/safety-effects.js";
-import { currentStop } from "../../domain/stops.js";
+import { currentStop, hasStops } from "../../domain/stops.js";
 import { type AlarmKind, type LadderReason, lastKnownPlace, type Visit } from "../../domain/visit.js";
 import type { Action, NeutralMessage } from "./neutral-message.js";
 import {
@@ -67,7 +67,9 @@ export function emergencyPack(
             value: last ? `${when(visit, last.at)} by ${nameOf(visit, last.by)}, ${last.place}` : "none since leaving",
           },
           { label: "Last known", value: lastKnownPlace(visit) },
-          { label: "Pupil", value: currentStop(visit).pupil.name },
+          ...(hasStops(visit)
+            ? [{ label: "Pupil", value: currentStop(visit).pupil.name }]
+            : fullDetails(visit).filter((f) => f.label === "Pupil")),
           ...fullDetails(visit).filter((f) => f.label === "Known risks"),
           ...planField(visit),
         ],
