@@ -105,9 +105,10 @@ export interface StoreTx {
   /** One safety timer per visit: when nextStep must run again (null: nothing pending). */
   setSafetyTimer(visitId: string, dueAt: Date | null): Promise<void>;
   enqueue(messages: readonly OutgoingMessage[], now: Date): Promise<void>;
-  insertRecord(record: RecordRow): Promise<void>;
+  /** `visitRecorded: false`: one stop's form of a day of visits whose other forms are still to come. */
+  insertRecord(record: RecordRow, options?: { visitRecorded?: boolean }): Promise<void>;
   /** The newest record of a visit, which a correction supersedes. */
-  latestRecordId(visitId: string): Promise<string | null>;
+  latestRecordId(visitId: string, stop?: number): Promise<string | null>;
   /** A visit's critical messages not delivered yet: the ladder waits for them, but not for long. */
   undeliveredCritical(visitId: string): Promise<CriticalBacklog[]>;
   /** These critical messages were reported as not delivered (the office was told who was not reached). */

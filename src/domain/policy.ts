@@ -65,6 +65,8 @@ export const policySchema = z
             .min(2, "a joint approval names at least two sign-offs")
             .transform((groups) => groups.map((group) => (typeof group === "string" ? [group] : group)))
             .optional(),
+          /** Homes one outing may take in (a day of Reception induction visits); 1 = one home per visit. */
+          maxStops: z.number().int().min(1).max(12).default(1),
         }),
       )
       .min(1),
@@ -142,6 +144,8 @@ export const policySchema = z
       codeWordNotify: z.array(notifyTarget).min(1),
     }),
     animals: z.object({ cancelIfNotSecured: z.boolean() }),
+    /** A day of visits (several homes in one outing): who is sent the whole plan once it is approved. */
+    stops: z.object({ planNotify: z.array(slug).default(["office"]) }).default({ planNotify: ["office"] }),
     cancellation: z
       .object({
         /** Roles told when an approved or running visit is cancelled, with the reason. */
@@ -238,11 +242,12 @@ export type Policy = z.infer<typeof policySchema>;
  * rules they were approved under, and gain only what those rules did not say.
  */
 export function withCurrentDefaults(snapshot: Policy): Policy {
-  const p = snapshot as Policy & Partial<Record<"start" | "cancellation", unknown>>;
+  const p = snapshot as Policy & Partial<Record<"start" | "cancellation" | "stops", unknown>>;
   const attendance = snapshot.attendance ?? { notifyOnNoAnswer: [] };
   if (
     p.start &&
     p.cancellation &&
+    p.stops &&
     p.escalation.repeatMinutes &&
     p.approval.allowSelfApproval !== undefined &&
     attendance.leadRoles &&
@@ -262,6 +267,7 @@ export function withCurrentDefaults(snapshot: Policy): Policy {
     start: snapshot.start ?? { graceMinutes: 15, officeAfterMinutes: 10, approverAfterMinutes: 10 },
     escalation: { ...snapshot.escalation, repeatMinutes: snapshot.escalation.repeatMinutes || 5 },
     cancellation: snapshot.cancellation ?? { notify: ["office"] },
+    stops: snapshot.stops ?? { planNotify: ["office"] },
   };
 }
 export type EscalationStep = z.infer<typeof escalationStepSchema>;

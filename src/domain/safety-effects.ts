@@ -16,8 +16,13 @@ export type ReplyAnswer =
   | { kind: "delayed"; nextDue: string; backBy: string }
   | { kind: "start_delayed"; startBy: string; backBy: string }
   | { kind: "left_address"; nextDue: string }
-  | { kind: "ended_not_returning" }
-  | { kind: "welcome_back" }
+  | { kind: "ended_not_returning"; skipped?: number[] }
+  /** `skipped`: a day of visits with stops never reached, recorded as skipped. */
+  | { kind: "welcome_back"; skipped?: number[] }
+  /** A day of visits: on to stop `stop` of `of`, due there at `time`. */
+  | { kind: "next_stop"; stop: number; of: number; time?: string; nextDue: string }
+  /** `next` at the last stop (or on a visit to one home): there is none. */
+  | { kind: "no_next_stop"; stops: number }
   /** A check-in after the visit was cancelled while they were out: noted, and "reply back". */
   | { kind: "cancelled_reply_back" }
   | { kind: "help"; everyMinutes: number }
@@ -62,7 +67,8 @@ export type SafetyEffect =
     }
   /** Someone who is not on the visit confirmed the staff are safe, and how they know. */
   | { type: "alarm_stood_down"; by: string; how: SafeHow; note?: string; reached: string[]; episodes: string[] }
-  | { type: "doorstep_timeout"; notify: string[]; reason: "no_answer" | "parents_late" }
+  /** `nextStop`: on a day of visits the pair move on rather than the visit being cancelled (null at the last stop). */
+  | { type: "doorstep_timeout"; notify: string[]; reason: "no_answer" | "parents_late"; stop?: number; nextStop?: number | null }
   | { type: "delay_notice"; minutes: number; expectedReturn: string }
   /** What the pair typed that homevisit could not read, for the office to read instead. */
   | { type: "unread_message"; by: string; text: string }

@@ -24,6 +24,8 @@ export const visitEvents = [
   "arrive",
   "enter_home",
   "leave_address",
+  /** A day of visits: on from one home to the next. */
+  "next_stop",
   "return",
   "cancel",
   "complete_record",
@@ -43,7 +45,7 @@ export const transitions: Readonly<Record<VisitStatus, Partial<Record<VisitEvent
   under_way: { arrive: "at_address", leave_address: "left_address", return: "returned", cancel: "cancelled" },
   at_address: { enter_home: "in_home", leave_address: "left_address", cancel: "cancelled" },
   in_home: { leave_address: "left_address", cancel: "cancelled" },
-  left_address: { return: "returned", cancel: "cancelled" },
+  left_address: { next_stop: "under_way", return: "returned", cancel: "cancelled" },
   returned: { complete_record: "closed" },
   // Staff may still be out when a visit is cancelled: "left" and "back" record where they are.
   cancelled: { leave_address: "cancelled", return: "cancelled", complete_record: "closed" },
@@ -109,6 +111,7 @@ const eventWords: Record<VisitEvent, string> = {
   arrive: "record an arrival",
   enter_home: "record going in",
   leave_address: "record leaving the address",
+  next_stop: "move on to the next stop",
   return: "record a return",
   cancel: "be cancelled",
   complete_record: "take its Home Visit Form",

@@ -5,6 +5,8 @@ import type { Policy } from "./policy.js";
 import { couldBeReply } from "./replies/reply-words.js";
 import { describeRoles } from "./roles.js";
 import { classifyHours } from "./school-hours.js";
+import { instantToSchoolTime } from "./school-wall-clock.js";
+import { parseFurtherStops } from "./stops.js";
 
 const staffOnVisit = z.object({
   staffId: z.string().min(1, "choose a member of staff"),
@@ -53,6 +55,17 @@ export const visitRequestSchema = z.object({
     .nullable()
     .default(null),
   codeWord: text(40).optional(),
+  /** A day of visits: the homes after the first, in order (see stops.ts). */
+  stops: z
+    .array(
+      z.object({
+        time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use 24-hour HH:MM"),
+        pupil: z.object({ name: required(100) }),
+        address: text(300).min(5, "enter the full address, with postcode"),
+      }),
+    )
+    .max(11, "at most 12 stops in one outing")
+    .default([]),
 });
 
 export type VisitRequestInput = z.input<typeof visitRequestSchema>;
@@ -85,12 +98,25 @@ export interface RequestAssessment {
 export function parseVisitRequest(input: unknown): { ok: true; value: VisitRequest } | { ok: false; errors: FieldError[] } {
   const filled = fillLengthOrReturn(input);
   if (!filled.ok) return filled;
-  const parsed = visitRequestSchema.safeParse(filled.value);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  const stops = readFurtherStops(filled.value);
+  const parsed = visitRequestSchema.safeParse(stops.value);
+  if (parsed.success && stops.errors.length === 0) return { ok: true, value: parsed.data };
   return {
     ok: false,
-    errors: parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message })),
+    errors: [
+      ...(parsed.success ? [] : parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }))),
+      ...stops.errors,
+    ],
   };
+}
+
+/** The form's "Further stops" text (`furtherStops`), one a line, into the request's `stops`. */
+function readFurtherStops(input: unknown): { value: unknown; errors: FieldError[] } {
+  if (!input || typeof input !== "object" || !("furtherStops" in input)) return { value: input, errors: [] };
+  const { furtherStops, ...request } = input as Record<string, unknown>;
+  if (typeof furtherStops !== "string" || !furtherStops.trim()) return { value: request, errors: [] };
+  const parsed = parseFurtherStops(furtherStops);
+  return parsed.ok ? { value: { ...request, stops: parsed.value }, errors: [] } : { value: request, errors: parsed.errors };
 }
 
 const blank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && !value.trim());
@@ -209,6 +235,8 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
       message: "choose a word you would never type in an ordinary reply (not ok, safe, all good, back, a number…)",
     });
 
+  errors.push(...checkStops(request, policy));
+
   if (request.risks.animals)
     warnings.push({
       code: "animals",
@@ -218,4 +246,27 @@ export function assessRequest(request: VisitRequest, policy: Policy, now: Date):
     });
 
   return { errors, warnings };
+}
+
+/** Further stops: allowed for the purpose, in time order after the first, and before the return. */
+function checkStops(request: VisitRequest, policy: Policy): FieldError[] {
+  if (request.stops.length === 0) return [];
+  const purpose = policy.purposes.find((p) => p.id === request.purposeId);
+  const max = purpose?.maxStops ?? 1;
+  if (purpose && max <= 1)
+    return [{ field: "stops", message: `${purpose.label} visits are one home at a time: leave further stops empty` }];
+  if (purpose && request.stops.length + 1 > max)
+    return [{ field: "stops", message: `at most ${max} homes in one outing for ${purpose.label}` }];
+  const zone = policy.school.timezone;
+  const first = instantToSchoolTime(request.plannedStart, zone);
+  const back = instantToSchoolTime(request.expectedReturn, zone);
+  let previous = first.time;
+  const problems: string[] = [];
+  request.stops.forEach((stop, index) => {
+    if (stop.time <= previous) problems.push(`stop ${index + 2} (${stop.time}) must be after ${previous}`);
+    else if (back.date === first.date && stop.time >= back.time)
+      problems.push(`stop ${index + 2} (${stop.time}) must be before you are back at school (${back.time})`);
+    previous = stop.time;
+  });
+  return problems.length > 0 ? [{ field: "stops", message: `Further stops: ${problems.join("; ")}` }] : [];
 }

@@ -1,5 +1,6 @@
 import type { Policy } from "./policy.js";
 import type { Platform } from "./school-directory.js";
+import { currentStop, type StopLog } from "./stops.js";
 import type { VisitStatus } from "./visit-lifecycle.js";
 import type { PolicyWarning, StoredVisitRequest } from "./visit-request.js";
 
@@ -113,6 +114,12 @@ export interface Progress {
   weCalledCard?: { at: string };
   /** Reminders already sent for a missing Home Visit Form. */
   recordReminders?: { lead?: string; dsl?: string };
+  /** A day of visits: the index of the stop the pair are on (0, the first, when absent). */
+  stop?: number;
+  /** A day of visits: what happened at each stop left behind, by index. */
+  stopLogs?: StopLog[];
+  /** A day of visits: the stop numbers whose Home Visit Form is in. */
+  recordedStops?: number[];
 }
 
 export interface Visit {
@@ -145,16 +152,18 @@ export function isOnVisit(visit: Visit, staffId: string): boolean {
 
 /** Where the pair were last known to be, in words for an emergency pack. */
 export function lastKnownPlace(visit: Visit): string {
+  // A day of visits: where they are is the stop they are on, never the first address.
+  const { address } = currentStop(visit);
   switch (visit.status) {
     case "under_way":
-      return "travelling to the address";
+      return `travelling to ${address}`;
     case "at_address":
-      return `at the door of ${visit.request.address}`;
+      return `at the door of ${address}`;
     case "in_home":
-      return `inside ${visit.request.address}`;
+      return `inside ${address}`;
     case "left_address":
-      return "travelling back from the address";
+      return `travelling on from ${address}`;
     default:
-      return visit.request.address;
+      return address;
   }
 }

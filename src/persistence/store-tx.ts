@@ -53,9 +53,14 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: V
     enqueue: async (messages: readonly OutgoingMessage[], now: Date) => {
       for (const message of messages) writes.outbox.push({ message, now });
     },
-    latestRecordId: async (visitId) =>
-      (await tx.visitRecord.findFirst({ where: { visitId }, orderBy: { submittedAt: "desc" }, select: { id: true } }))?.id ??
-      null,
+    latestRecordId: async (visitId, stop) =>
+      (
+        await tx.visitRecord.findFirst({
+          where: { visitId, ...(stop === undefined ? {} : { form: { path: ["stop"], equals: stop } }) },
+          orderBy: { submittedAt: "desc" },
+          select: { id: true },
+        })
+      )?.id ?? null,
     undeliveredCritical: async (visitId): Promise<CriticalBacklog[]> => {
       const queued = writes
         .queuedFor(visitId)
@@ -77,8 +82,9 @@ export function createTx(tx: Tx, clock: Clock, writes: PendingWrites, session: V
     claimOnce: (key: string, result: Record<string, unknown> = {}): Promise<OnceClaim> => claimOnce(tx, key, result, clock.now()),
     linkThread: (platform, channel, threadId, visitId) =>
       linkThread(tx, writes.school, platform, channel, threadId, visitId, clock.now()),
-    insertRecord: async (record: RecordRow) => {
+    insertRecord: async (record: RecordRow, options = {}) => {
       await tx.visitRecord.create({ data: { ...record, form: json(record.form) } });
+      if (options.visitRecorded === false) return;
       await tx.visit.update({
         where: { id: record.visitId },
         data: { recordedAt: record.submittedAt, updatedAt: record.submittedAt },

@@ -383,6 +383,14 @@ describe("Ordsall Primary School", () => {
 describe("Heather Avenue Infant School", () => {
   const policy = loadPreset("heather-avenue-infant");
 
+  it("takes Reception induction visits as a day of up to 6 homes, the plan left with the headteacher and the office", () => {
+    expect(policy.stops.planNotify).toEqual(["headteacher", "office"]);
+    expect(Object.fromEntries(policy.purposes.map((p) => [p.id, p.maxStops]))).toEqual({
+      reception_induction: 6,
+      further_visit: 1,
+    });
+  });
+
   it("refuses a request without the vehicle registration", () => {
     const vehicle = { make: "Ford", model: "Fiesta", colour: "Blue", registration: "" };
     const { errors } = assessRequest(buildRequest(policy, { vehicle }), policy, T0);
@@ -568,6 +576,17 @@ describe("Lincolnshire school", () => {
     });
     expect(policy.school.phone).toBe("01754 810241");
     expect(policy.school.email).toBe("attendance@burghschool.org.uk");
+  });
+});
+
+describe("a day of visits in every preset", () => {
+  it.each(presets.map((p) => p.file))("%s says who is sent the plan, and which purposes take several homes", (file) => {
+    const raw = parseYaml(readFileSync(presetPath(file), "utf8")) as { stops?: { planNotify?: string[] } };
+    expect(raw.stops?.planNotify?.length).toBeGreaterThan(0);
+    const several = loadPreset(file)
+      .purposes.filter((p) => p.maxStops > 1)
+      .map((p) => p.id);
+    expect(several).toEqual({ default: ["induction"], "heather-avenue-infant": ["reception_induction"] }[file] ?? []);
   });
 });
 

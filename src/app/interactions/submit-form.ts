@@ -1,4 +1,5 @@
 import { staffDetailsSchema } from "../../domain/staff-details.js";
+import { splitStopRef } from "../../domain/stops.js";
 import type { Actor } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { capitalise } from "../messages/capitalise.js";
@@ -12,7 +13,7 @@ import { visitLabel } from "../messages/visit-details.js";
 import type { AppContext } from "../ports.js";
 import { requestVisit } from "../use-cases/request-visit.js";
 import { resubmitVisit } from "../use-cases/resubmit-visit.js";
-import { submitRecord } from "../use-cases/submit-record.js";
+import { recordStop, submitRecord } from "../use-cases/submit-record.js";
 import { ATTENDANCE_FORM_HANDLERS } from "./attendance-interactions.js";
 import { conditionsFrom, decide, standDown } from "./press-button.js";
 import { done, type InteractionResult, refused } from "./results.js";
@@ -138,9 +139,12 @@ const FORMS: Record<string, FormHandler> = {
         recordSaved(outcome.visit),
       );
     if ("errors" in outcome) {
-      const visit = await ctx.store.getVisit(visitOf(sub));
-      if (!visit) return { kind: "refused", code: "visit-not-found", text: `There is no home visit ${visitOf(sub)}.` };
-      return { kind: "form", form: recordForm(visit), errors: toRecordFormErrors(outcome.errors), values: sub.values };
+      const { visitId, stopNumber } = splitStopRef(visitOf(sub));
+      const visit = await ctx.store.getVisit(visitId);
+      if (!visit) return { kind: "refused", code: "visit-not-found", text: `There is no home visit ${visitId}.` };
+      const stop = recordStop(visit, stopNumber);
+      const form = recordForm(visit, stop.ok ? stop.value : null);
+      return { kind: "form", form, errors: toRecordFormErrors(outcome.errors), values: sub.values };
     }
     return refused(outcome.error);
   },

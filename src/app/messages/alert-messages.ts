@@ -1,8 +1,19 @@
 import type { EscalationStep } from "../../domain/policy.js";
 import type { SafetyEffect } from "../../domain/safety-effects.js";
+import { currentStop, hasStops } from "../../domain/stops.js";
 import { type AlarmKind, type LadderReason, lastKnownPlace, type Visit } from "../../domain/visit.js";
 import type { Action, NeutralMessage } from "./neutral-message.js";
-import { fullDetails, mobilesText, staffNames, timeOf, vehicleText, visitLabel, when } from "./visit-details.js";
+import {
+  fullDetails,
+  mobilesText,
+  planField,
+  staffNames,
+  timeOf,
+  vehicleText,
+  visitLabel,
+  when,
+  whereNow,
+} from "./visit-details.js";
 import { nameOf, VISIT_ACTIONS } from "./visit-messages.js";
 
 const WHY: Record<LadderReason, string> = {
@@ -49,14 +60,18 @@ export function emergencyPack(
         fields: [
           { label: "Staff", value: staffNames(visit) },
           { label: "Mobiles", value: mobilesText(visit) },
-          { label: "Address", value: visit.request.address },
+          ...whereNow(visit),
           { label: "Vehicle", value: vehicleText(visit) },
           {
             label: "Last check-in",
             value: last ? `${when(visit, last.at)} by ${nameOf(visit, last.by)}, ${last.place}` : "none since leaving",
           },
           { label: "Last known", value: lastKnownPlace(visit) },
-          ...fullDetails(visit).filter((f) => f.label === "Pupil" || f.label === "Known risks"),
+          ...(hasStops(visit)
+            ? [{ label: "Pupil", value: currentStop(visit).pupil.name }]
+            : fullDetails(visit).filter((f) => f.label === "Pupil")),
+          ...fullDetails(visit).filter((f) => f.label === "Known risks"),
+          ...planField(visit),
         ],
       },
       { type: "actions", actions: responseButtons(visit) },
@@ -94,7 +109,7 @@ export function escalationMessage(
         type: "fields",
         fields: [
           { label: "Mobiles", value: mobilesText(visit) },
-          { label: "Address", value: visit.request.address },
+          ...whereNow(visit),
           { label: "Last check-in", value: visit.progress.lastCheckIn ? when(visit, visit.progress.lastCheckIn.at) : "none" },
         ],
       },

@@ -1,4 +1,5 @@
 import type { FieldError } from "../../domain/domain-error.js";
+import { type Stop, stopLabel, stopRef } from "../../domain/stops.js";
 import type { Visit } from "../../domain/visit.js";
 import type { VisitRecordForm } from "../../domain/visit-record.js";
 import type { Field, FormField, NeutralForm, NeutralMessage } from "./neutral-message.js";
@@ -11,15 +12,25 @@ const yesNo = [
   { value: "no", label: "No" },
 ];
 
-/** The Home Visit Form, with the times the bot already knows filled in. */
-export function recordForm(visit: Visit): NeutralForm {
+/**
+ * The Home Visit Form, with the times the bot already knows filled in. On a day of visits there is
+ * one per home: `stop` names it, and its times are that stop's.
+ */
+export function recordForm(visit: Visit, stop: Stop | null = null): NeutralForm {
   const p = visit.progress;
+  const log = stop ? p.stopLogs?.[stop.number - 1] : undefined;
+  const at = {
+    arrived: log ? log.arrivedAt : p.arrivedAt,
+    entered: log ? log.enteredAt : p.enteredAt,
+    left: log ? log.leftAt : p.leftAddressAt,
+    card: log ? log.weCalledCardAt : p.weCalledCard?.at,
+  };
   const hhmm = (at?: string) => (at ? timeOf(visit, at) : undefined);
   const fields: FormField[] = [
     { id: "time_left_school", label: "Left school", kind: "time", initial: hhmm(p.leftSchoolAt) },
-    { id: "time_arrived", label: "Arrived", kind: "time", initial: hhmm(p.arrivedAt) },
-    { id: "time_entered", label: "Went in", kind: "time", initial: hhmm(p.enteredAt) },
-    { id: "time_left_address", label: "Left the address", kind: "time", initial: hhmm(p.leftAddressAt) },
+    { id: "time_arrived", label: "Arrived", kind: "time", initial: hhmm(at.arrived) },
+    { id: "time_entered", label: "Went in", kind: "time", initial: hhmm(at.entered) },
+    { id: "time_left_address", label: "Left the address", kind: "time", initial: hhmm(at.left) },
     { id: "time_back", label: "Back at school", kind: "time", initial: hhmm(p.returnedAt) },
     {
       id: "present",
@@ -64,18 +75,19 @@ export function recordForm(visit: Visit): NeutralForm {
       id: "we_called_card",
       label: '"We called today" card left',
       kind: "checkbox",
-      initial: p.weCalledCard ? "true" : undefined,
+      initial: at.card ? "true" : undefined,
     },
-    { id: "we_called_time", label: "Card left at", kind: "time", initial: hhmm(p.weCalledCard?.at) },
+    { id: "we_called_time", label: "Card left at", kind: "time", initial: hhmm(at.card) },
     { id: "incident", label: "Incident (record details while fresh)", kind: "textarea", maxLength: 2000 },
   ];
+  const which = stop ? `${visit.id}, ${stopLabel(visit, stop)}` : visitLabel(visit);
   return {
     id: RECORD_FORM_ID,
-    title: "Home Visit Form",
+    title: stop ? `Home Visit Form: stop ${stop.number}` : "Home Visit Form",
     submitLabel: "Submit record",
-    intro: `Home visit ${visitLabel(visit)}: ${staffNames(visit)}. Be factual; the record is dated and signed with your name.`,
+    intro: `Home visit ${which}: ${staffNames(visit)}. Be factual; the record is dated and signed with your name.`,
     fields,
-    metadata: visit.id,
+    metadata: stopRef(visit.id, stop?.number ?? null),
   };
 }
 
@@ -143,11 +155,19 @@ export function toRecordFormErrors(errors: readonly FieldError[]): Record<string
 }
 
 /** The completed record, for the restricted records channel only. */
-export function recordMessage(visit: Visit, record: VisitRecordForm, by: string, at: Date, correction: boolean): NeutralMessage {
+export function recordMessage(
+  visit: Visit,
+  record: VisitRecordForm,
+  by: string,
+  at: Date,
+  correction: boolean,
+  stop: Stop | null = null,
+): NeutralMessage {
   const t = record.times;
   const fields: Field[] = [
-    { label: "Pupil", value: visit.request.pupil.name },
-    { label: "Address", value: visit.request.address },
+    { label: "Pupil", value: stop ? stop.pupil.name : visit.request.pupil.name },
+    { label: "Address", value: stop ? stop.address : visit.request.address },
+    ...(stop ? [{ label: "Stop", value: stopLabel(visit, stop) }] : []),
     { label: "Purpose", value: purposeLabel(visit) },
     { label: "Date", value: dayOf(visit, visit.request.plannedStart) },
     {
@@ -175,14 +195,15 @@ export function recordMessage(visit: Visit, record: VisitRecordForm, by: string,
     record.weCalledCardLeft ? `"We called today" card left at ${record.weCalledCardTime}` : "",
   ].filter(Boolean);
   if (follow.length) fields.push({ label: "Follow-up", value: follow.join("; ") });
+  const name = `${visit.id}${stop ? `, stop ${stop.number}` : ""}`;
   return {
-    text: `${correction ? "Corrected " : ""}Home Visit Form ${visit.id}${record.safeguardingConcern ? " — SAFEGUARDING CONCERN" : ""}`,
-    title: `Home Visit Form ${visit.id}`,
+    text: `${correction ? "Corrected " : ""}Home Visit Form ${name}${record.safeguardingConcern ? " — SAFEGUARDING CONCERN" : ""}`,
+    title: `Home Visit Form ${name}`,
     tone: record.safeguardingConcern ? "danger" : "normal",
     blocks: [
       {
         type: "text",
-        text: `*${correction ? "Correction to the " : ""}Home Visit Form ${visit.id}*${record.safeguardingConcern ? "\n🚩 Safeguarding concern" : ""}`,
+        text: `*${correction ? "Correction to the " : ""}Home Visit Form ${name}*${record.safeguardingConcern ? "\n🚩 Safeguarding concern" : ""}`,
       },
       { type: "fields", fields },
       { type: "context", text: `Submitted by ${by}, ${when(visit, at)}.` },

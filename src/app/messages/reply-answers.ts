@@ -1,3 +1,4 @@
+import { stopsToRecord } from "../../domain/replies/next-stop.js";
 import type { ReplyAnswer } from "../../domain/safety-effects.js";
 import type { Visit } from "../../domain/visit.js";
 import type { NeutralMessage } from "./neutral-message.js";
@@ -33,9 +34,15 @@ export function answerText(visit: Visit, answer: ReplyAnswer): string {
     case "left_address":
       return `Left the address. Reply back when you are at school; next check-in by ${t(answer.nextDue)}.`;
     case "ended_not_returning":
-      return "Visit ended: you are not returning to school. Thank you; please complete the Home Visit Form.";
+      return `Visit ended: you are not returning to school.${skippedText(answer.skipped)} Thank you; please complete the Home Visit Form${forms(visit)}.`;
     case "welcome_back":
-      return "Welcome back. Please complete the Home Visit Form now, while it is fresh.";
+      return `Welcome back.${skippedText(answer.skipped)} Please complete the Home Visit Form${forms(visit)} now, while it is fresh.`;
+    case "next_stop":
+      return `On to stop ${answer.stop} of ${answer.of}${answer.time ? ` (planned ${answer.time})` : ""}. Reply arrived at the door; next check-in by ${t(answer.nextDue)}.`;
+    case "no_next_stop":
+      return answer.stops > 1
+        ? `This is the last stop (${answer.stops} of ${answer.stops}): there is no next one. Reply back when you are back at school.`
+        : "This visit has one home, so there is no next stop. Reply back when you are back at school.";
     case "cancelled_reply_back":
       return "Thanks, noted. This visit is cancelled: reply back when you are safely at school, or left not returning if you are going home.";
     case "help":
@@ -58,10 +65,25 @@ export function replyHelp(everyMinutes: number): string {
     `• ok: check in (every ${everyMinutes} minutes)`,
     "• delay 15: you need 15 more minutes",
     "• left: you have left the address (left not returning: going straight home)",
+    "• next: a day of visits: on to the next home",
     "• back: you are back at school",
     "• help me: an alarm everyone sees, at once",
     "• your code word: a silent alarm; the answer looks like a normal check-in",
   ].join("\n");
+}
+
+/** Stops a day of visits never reached: said back, so the pair can put it right if it is wrong. */
+function skippedText(skipped: readonly number[] | undefined): string {
+  if (!skipped?.length) return "";
+  const list =
+    skipped.length === 1 ? `Stop ${skipped[0]} was` : `Stops ${skipped.slice(0, -1).join(", ")} and ${skipped.at(-1)} were`;
+  return ` ${list} not visited: recorded as skipped.`;
+}
+
+/** "for each of the 3 homes": a day of visits has one form per home the pair reached. */
+function forms(visit: Visit): string {
+  const count = stopsToRecord(visit).length;
+  return count > 1 ? ` for each of the ${count} homes (one form each)` : "";
 }
 
 export function answerMessage(visit: Visit, answer: ReplyAnswer): NeutralMessage {

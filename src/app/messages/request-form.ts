@@ -36,6 +36,7 @@ export function requestForm(
       options: policy.purposes.map((p) => ({ value: p.id, label: p.label })),
     },
     { id: "planned_start", label: "Planned start", kind: "datetime", required: true },
+    ...furtherStopsField(policy),
     {
       id: "duration",
       label: "How long, door to door (minutes)",
@@ -102,12 +103,28 @@ export function requestForm(
   return { id: REQUEST_FORM_ID, title: "Request a home visit", submitLabel: "Send for approval", fields: filled };
 }
 
+/** A day of visits, when any purpose allows several homes in one outing: the homes after the first. */
+function furtherStopsField(policy: Policy): FormField[] {
+  const max = Math.max(...policy.purposes.map((p) => p.maxStops ?? 1));
+  if (max <= 1) return [];
+  const allowed = policy.purposes.filter((p) => (p.maxStops ?? 1) > 1).map((p) => p.label);
+  return [
+    {
+      id: "further_stops",
+      label: "Further stops (a day of visits)",
+      kind: "textarea",
+      maxLength: 3000,
+      hint: `One home a line, after the one above: HH:MM, pupil's name, address. Up to ${max} homes in all (${allowed.join("; ")}). Leave empty for one home.`,
+    },
+  ];
+}
+
 /** Form values (all strings) into the domain's request input, filling mobiles from the directory. */
 export function formToRequest(
   values: Record<string, string | undefined>,
   requesterId: string,
   directory: Directory,
-): VisitRequestInput {
+): VisitRequestInput & { furtherStops?: string } {
   const v = (key: string) => values[key]?.trim() || undefined;
   const me = findStaff(directory, requesterId);
   const secondId = v("second_staff");
@@ -137,6 +154,7 @@ export function formToRequest(
       ? { name: contact?.name ?? contactId, mobile: v("contact_mobile") ?? contact?.mobile ?? "", staffId: contactId }
       : null,
     codeWord: v("code_word"),
+    ...(v("further_stops") ? { furtherStops: v("further_stops") } : {}),
   };
 }
 
@@ -164,6 +182,7 @@ const fieldForPath: Record<string, string> = {
   "responsibleContact.staffId": "contact_staff",
   "responsibleContact.mobile": "contact_mobile",
   codeWord: "code_word",
+  stops: "further_stops",
 };
 
 /** Domain field paths to form field ids, first message per field, so each shows under its input. */

@@ -1,5 +1,6 @@
 import type { Policy } from "../../domain/policy.js";
 import type { Directory } from "../../domain/school-directory.js";
+import { furtherStopsText } from "../../domain/stops.js";
 import type { Visit } from "../../domain/visit.js";
 import type { NeutralForm } from "./neutral-message.js";
 import { requestForm } from "./request-form.js";
@@ -37,6 +38,7 @@ export function resubmitForm(policy: Policy, directory: Directory, visit: Visit)
     ...(r.outOfHoursJustification ? { justification: r.outOfHoursJustification } : {}),
     ...(r.responsibleContact?.staffId ? { contact_staff: r.responsibleContact.staffId } : {}),
     ...(r.responsibleContact ? { contact_mobile: r.responsibleContact.mobile } : {}),
+    ...(r.stops?.length ? { further_stops: furtherStopsText(r.stops) } : {}),
   };
   const form = requestForm(policy, directory, visit.requesterId, prefill);
   return {

@@ -1,5 +1,6 @@
 import { initialsOf } from "../../domain/initials.js";
 import { formatSchoolClock, formatSchoolDate, formatSchoolTime } from "../../domain/school-hours.js";
+import { currentStop, hasStops, type Stop, stopCount, stopsOf } from "../../domain/stops.js";
 import { type Visit, visitingStaff } from "../../domain/visit.js";
 import type { Field } from "./neutral-message.js";
 
@@ -66,7 +67,41 @@ export function fullDetails(visit: Visit): Field[] {
     ...(r.responsibleContact
       ? [{ label: "Responsible contact", value: `${r.responsibleContact.name}, ${r.responsibleContact.mobile}` }]
       : []),
+    ...planField(visit),
   ];
+}
+
+/** A day of visits: every stop with its time, pupil and address (need-to-know places only). */
+export function planField(visit: Visit): Field[] {
+  if (!hasStops(visit)) return [];
+  return [
+    {
+      label: `Plan: ${stopCount(visit)} homes`,
+      value: stopsOf(visit)
+        .map((stop) => planLine(visit, stop))
+        .join("\n"),
+    },
+  ];
+}
+
+export function planLine(visit: Visit, stop: Stop): string {
+  return `${stop.number}. ${stop.time ?? timeOf(visit, visit.request.plannedStart)} ${stop.pupil.name}, ${stop.address}`;
+}
+
+/** Where the pair are now: on a day of visits, the current stop's pupil and address, and which stop it is. */
+export function whereNow(visit: Visit): Field[] {
+  const stop = currentStop(visit);
+  return [
+    { label: "Address", value: stop.address },
+    ...(hasStops(visit) ? [{ label: "Stop", value: `${stop.number} of ${stopCount(visit)}` }] : []),
+  ];
+}
+
+/** A day of visits in the visits channel: stop numbers, times and initials, never names or addresses. */
+export function planInitials(visit: Visit): string {
+  return stopsOf(visit)
+    .map((stop) => `${stop.number}) ${stop.time ?? timeOf(visit, visit.request.plannedStart)} ${initialsOf(stop.pupil.name)}`)
+    .join(", ");
 }
 
 function exceptionLabel(visit: Visit): string {

@@ -1,6 +1,7 @@
+import { hasStops, type Stop, stopCount, stopLabel, stopRef } from "../../domain/stops.js";
 import { type Visit, visitingStaff } from "../../domain/visit.js";
 import type { NeutralMessage } from "./neutral-message.js";
-import { staffNames, timeOf, visitLabel, when } from "./visit-details.js";
+import { planInitials, staffNames, timeOf, visitLabel, when } from "./visit-details.js";
 
 /** Button ids: part of the outside contract, never rename. */
 export const VISIT_ACTIONS = {
@@ -25,7 +26,9 @@ export function threadOpener(visit: Visit): NeutralMessage {
       },
       {
         type: "context",
-        text: `Reply in this thread: leaving, arrived, in, ok (every ${minutes} min), left, back. Type help for more.`,
+        text: hasStops(visit)
+          ? `${stopCount(visit)} homes today: ${planInitials(visit)}. Reply in this thread: leaving, arrived, in, ok (every ${minutes} min), left, next (on to the next home), back. Type help for more.`
+          : `Reply in this thread: leaving, arrived, in, ok (every ${minutes} min), left, back. Type help for more.`,
       },
     ],
   };
@@ -50,17 +53,25 @@ export function notice(text: string, tone: NeutralMessage["tone"] = "normal"): N
   return { text, tone, blocks: [{ type: "text", text }] };
 }
 
-export function recordRequest(visit: Visit, reminder: boolean): NeutralMessage {
+export function recordRequest(visit: Visit, reminder: boolean, stop: Stop | null = null): NeutralMessage {
+  const which = stop ? `${visit.id}, ${stopLabel(visit, stop)}` : visitLabel(visit);
   const text = reminder
-    ? `Reminder: the Home Visit Form for ${visitLabel(visit)} is still missing.`
-    : `Please complete the Home Visit Form for ${visitLabel(visit)} while it is fresh.`;
+    ? `Reminder: the Home Visit Form for ${which} is still missing.`
+    : `Please complete the Home Visit Form for ${which} while it is fresh.`;
   return {
     text,
     blocks: [
       { type: "text", text },
       {
         type: "actions",
-        actions: [{ id: VISIT_ACTIONS.openRecord, label: "Complete the form", value: visit.id, style: "primary" }],
+        actions: [
+          {
+            id: VISIT_ACTIONS.openRecord,
+            label: stop ? `Form for stop ${stop.number}` : "Complete the form",
+            value: stopRef(visit.id, stop?.number ?? null),
+            style: "primary",
+          },
+        ],
       },
     ],
   };

@@ -1,4 +1,5 @@
 import { formatSchoolTime } from "../../domain/school-hours.js";
+import { currentStop } from "../../domain/stops.js";
 import type { Visit } from "../../domain/visit.js";
 import type { NeutralMessage } from "./neutral-message.js";
 
@@ -53,7 +54,7 @@ export function weCalledTodayLines(visit: Visit, at: Date): string[] {
     "",
     "We visited today as your child was absent from school. Please contact us as soon as possible to confirm they are safe, the reason for absence, and when they will return.",
     "",
-    `Child's name: ${visit.request.pupil.name}`,
+    `Child's name: ${currentStop(visit).pupil.name}`,
     `Date: ${date}`,
     `Time: ${time}`,
     "",

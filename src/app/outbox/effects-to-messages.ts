@@ -7,10 +7,11 @@ import type { NeutralMessage } from "../messages/neutral-message.js";
 import { answerMessage } from "../messages/reply-answers.js";
 import { notStartedNotice, startQuestion } from "../messages/start-messages.js";
 import { timeOf, visitLabel, when } from "../messages/visit-details.js";
-import { checkInPrompt, nameOf, notice, recordRequest, threadOpener, threadReply } from "../messages/visit-messages.js";
+import { checkInPrompt, nameOf, notice, threadOpener, threadReply } from "../messages/visit-messages.js";
 import { weCalledTodayMessage } from "../messages/we-called-today.js";
 import type { OutgoingMessage, Target } from "../ports.js";
 import { type Recipient, resolveRecipients } from "./recipients.js";
+import { recordRequests, stopDoorstepTimeout } from "./stop-messages.js";
 
 export interface MessageContext {
   directory: Directory;
@@ -137,6 +138,7 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
       return standDown(effect, text, `Stood down by ${effect.by}: ${how}.`);
     }
     case "doorstep_timeout": {
+      if (effect.stop !== undefined) return stopDoorstepTimeout(visit, effect, thread, out, toTargets);
       const card = visit.policy.records.weCalledTodayCard ? ' Leave a "We called today" card and record it.' : "";
       const why = effect.reason === "parents_late" ? "parents did not arrive in time" : "nobody answered";
       return [
@@ -175,10 +177,10 @@ function messagesFor(visit: Visit, effect: SafetyEffect, context: MessageContext
       // Privately, to the pair only: the card has the child's name on it.
       return toTargets(["pair"], () => weCalledTodayMessage(visit, new Date(effect.at)));
     case "request_record":
-      return [out({ kind: "dm", staffId: visit.request.lead.staffId }, recordRequest(visit, false))];
+      return recordRequests(visit, false).map((message) => out({ kind: "dm", staffId: visit.request.lead.staffId }, message));
     case "record_reminder":
       return effect.to === "lead"
-        ? [out({ kind: "dm", staffId: visit.request.lead.staffId }, recordRequest(visit, true))]
-        : toTargets(["dsl"], () => recordRequest(visit, true));
+        ? recordRequests(visit, true).map((message) => out({ kind: "dm", staffId: visit.request.lead.staffId }, message))
+        : recordRequests(visit, true).flatMap((message) => toTargets(["dsl"], () => message));
   }
 }

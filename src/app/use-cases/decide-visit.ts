@@ -2,12 +2,15 @@ import { authoriseApprover, type DecisionInput, decideVisit } from "../../domain
 import { DomainError, type Result } from "../../domain/domain-error.js";
 import { describeParts, missingParts } from "../../domain/joint-approval.js";
 import { findStaff } from "../../domain/school-directory.js";
+import { hasStops } from "../../domain/stops.js";
 import { type Actor, type Visit, visitingStaff } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { APPROVAL_ACTIONS, approvalCard, decisionLine, decisionWord } from "../messages/approval-card.js";
 import type { NeutralMessage } from "../messages/neutral-message.js";
+import { stopPlanMessage } from "../messages/stop-plan.js";
 import { visitLabel } from "../messages/visit-details.js";
 import { notice } from "../messages/visit-messages.js";
+import { resolveRecipients } from "../outbox/recipients.js";
 import type { AppContext, OutgoingMessage } from "../ports.js";
 import { changeVisit } from "./change-visit.js";
 import { commitVisit } from "./commit-visit.js";
@@ -77,6 +80,9 @@ function decisionMessages(ctx: AppContext, visit: Visit): OutgoingMessage[] {
     }),
     out({ kind: "dm", staffId: visit.requesterId }, toRequester(visit)),
   ];
+  if (visit.status === "approved" && hasStops(visit))
+    for (const to of resolveRecipients(visit, visit.policy.stops.planNotify, ctx.directory))
+      messages.push(out(to.target, stopPlanMessage(visit)));
   if (visit.status === "approved" && visit.decision?.conditions?.policeAccompaniment)
     for (const staffId of visitingStaff(visit).filter((id) => id !== visit.requesterId))
       messages.push(

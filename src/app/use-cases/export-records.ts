@@ -1,4 +1,5 @@
 import { DomainError, type Result } from "../../domain/domain-error.js";
+import { hasStops, stopRef, stopsOf } from "../../domain/stops.js";
 import type { Actor, Visit } from "../../domain/visit.js";
 import type { VisitRecordForm } from "../../domain/visit-record.js";
 import type { AppContext } from "../app-context.js";
@@ -59,7 +60,7 @@ export async function exportRecords(
     const rows: ExportedVisit[] = [];
     for (const visit of visits)
       rows.push(
-        toExported(
+        ...exportedRows(
           visit,
           await ctx.store.listRecords(visit.id),
           await ctx.store.listAudit(visit.id),
@@ -78,6 +79,27 @@ export async function exportRecords(
       detail: { from, to, visits: rows.map((r) => r.visitId) },
     });
     return { from, to, visits: rows, csv: toCsv(rows), json: JSON.stringify({ from, to, visits: rows }, null, 2) };
+  });
+}
+
+/**
+ * A visit to one home is one row. A day of visits is a row per home (id "HV-7K3QD/2"), each with
+ * its own pupil, address and Home Visit Form, since each child's record system entry is its own.
+ */
+function exportedRows(visit: Visit, records: RecordRow[], audit: AuditEntry[], followUps: FollowUpRow[]): ExportedVisit[] {
+  if (!hasStops(visit)) return [toExported(visit, records, audit, followUps)];
+  const skipped = (n: number) => !!visit.progress.stopLogs?.[n - 1]?.skipped;
+  return stopsOf(visit).map((stop) => {
+    const own = records.filter((row) => (row.form as { stop?: number } | null)?.stop === stop.number);
+    const row = toExported(visit, own, audit, stop.number === 1 ? followUps : []);
+    return {
+      ...row,
+      visitId: stopRef(visit.id, stop.number),
+      pupilName: stop.pupil.name,
+      misId: stop.number === 1 ? row.misId : "",
+      address: stop.address,
+      status: skipped(stop.number) ? "skipped" : row.status,
+    };
   });
 }
 

@@ -2,6 +2,7 @@ import { matchesCodeWord } from "../../domain/code-word.js";
 import { DomainError, type Result } from "../../domain/domain-error.js";
 import { applyReply, type ReplyInput } from "../../domain/replies/apply-reply.js";
 import { parseReply } from "../../domain/replies/reply-words.js";
+import { hasStops } from "../../domain/stops.js";
 import { type Actor, isOnVisit, type Visit } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import type { AppContext } from "../ports.js";
@@ -49,7 +50,7 @@ export async function replyToVisit(
       actor,
       action: outcome.value.action,
       // Never the text itself: it may be the code word.
-      detail: input.type === "delay" ? { minutes: input.minutes } : {},
+      detail: { ...(input.type === "delay" ? { minutes: input.minutes } : {}), ...stopDetail(outcome.value.visit, input) },
       ...(options.origin === "dm" ? { answerTo: { kind: "dm" as const, staffId: actor.staffId } } : {}),
     });
     return { handled: true, visit: saved, action: outcome.value.action };
@@ -68,4 +69,12 @@ async function readReply(visit: Visit, actor: Actor, text: string): Promise<Repl
   const reply = parseReply(text);
   if (reply) return reply;
   return onVisit ? { type: "unknown", text } : null;
+}
+
+/** A day of visits in the audit trail: which stop they moved on to, and the stops never reached. */
+function stopDetail(visit: Visit, input: ReplyInput): Record<string, unknown> {
+  if (!hasStops(visit)) return {};
+  if (input.type === "next") return { stop: (visit.progress.stop ?? 0) + 1 };
+  const skipped = (visit.progress.stopLogs ?? []).flatMap((log, i) => (log?.skipped ? [i + 1] : []));
+  return input.type === "back" || input.type === "left" ? { skippedStops: skipped } : {};
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { DomainError, type FieldError } from "../../domain/domain-error.js";
+import { DomainError, type FieldError, fail, ok, type Result } from "../../domain/domain-error.js";
+import { stopsToRecord } from "../../domain/replies/next-stop.js";
+import { type Stop, splitStopRef, stopsOf } from "../../domain/stops.js";
 import { type Actor, isOnVisit, type Visit } from "../../domain/visit.js";
 import { normaliseVisitId } from "../../domain/visit-id.js";
 import { transition } from "../../domain/visit-lifecycle.js";
@@ -23,13 +25,31 @@ const ENDED_FIRST = "The Home Visit Form is completed once the visit has ended (
 export async function openRecordForm(
   ctx: AppContext,
   actor: Actor,
-  visitId: string,
+  ref: string,
 ): Promise<{ ok: true; form: NeutralForm } | { ok: false; error: DomainError }> {
+  const { visitId, stopNumber } = splitStopRef(ref);
   const id = normaliseVisitId(visitId);
   const visit = await ctx.store.getVisit(id);
   if (!visit) return { ok: false, error: new DomainError("visit-not-found", `There is no home visit ${id}.`) };
   const refused = refuseRecord(visit, actor);
-  return refused ? { ok: false, error: refused } : { ok: true, form: recordForm(visit) };
+  if (refused) return { ok: false, error: refused };
+  const stop = recordStop(visit, stopNumber);
+  return stop.ok ? { ok: true, form: recordForm(visit, stop.value) } : stop;
+}
+
+/**
+ * Which home a form is about: none on a visit to one home; on a day of visits, the stop it names
+ * (or the first still without a form), which must be one the pair reached.
+ */
+export function recordStop(visit: Visit, stopNumber: number | null): Result<Stop | null> {
+  const needed = stopsToRecord(visit);
+  if (needed.length === 0) return ok(null);
+  const recorded = visit.progress.recordedStops ?? [];
+  const number = stopNumber ?? needed.find((n) => !recorded.includes(n)) ?? needed[0];
+  const stop = stopsOf(visit).find((s) => s.number === number);
+  if (!stop || !needed.includes(stop.number))
+    return fail("invalid-record", `Stop ${number} of home visit ${visit.id} was not visited, so it has no Home Visit Form.`);
+  return ok(stop);
 }
 
 function refuseRecord(visit: Visit, actor: Actor): DomainError | null {
@@ -55,21 +75,31 @@ export async function submitRecord(
   const parsed = parseVisitRecord(formToRecord(values));
   if (!parsed.ok) return parsed;
   const record = parsed.value;
-  const result = await changeVisit(ctx, visitId, async (visit, tx, reach) => {
+  const { visitId: id, stopNumber } = splitStopRef(visitId);
+  const result = await changeVisit(ctx, id, async (visit, tx, reach) => {
     if (options.onceKey && !(await tx.claimOnce(options.onceKey, { visitId: visit.id })).first) return { visit, duplicate: true };
     const refused = refuseRecord(visit, actor);
     if (refused) throw refused;
+    const chosen = recordStop(visit, stopNumber);
+    if (!chosen.ok) throw chosen.error;
+    const stop = chosen.value;
     const now = ctx.clock.now();
-    const correction = visit.hasRecord;
-    const previous = correction ? await tx.latestRecordId(visit.id) : null;
-    await tx.insertRecord({
-      id: randomUUID(),
-      visitId: visit.id,
-      submittedBy: actor.staffId,
-      submittedAt: now,
-      form: { ...record, signedBy: actor.name },
-      supersedes: previous,
-    });
+    const recordedStops = [...new Set([...(visit.progress.recordedStops ?? []), ...(stop ? [stop.number] : [])])];
+    const correction = stop ? (visit.progress.recordedStops ?? []).includes(stop.number) : visit.hasRecord;
+    // The visit is recorded once every home it reached has its form.
+    const complete = !stop || stopsToRecord(visit).every((n) => recordedStops.includes(n));
+    const previous = correction ? await tx.latestRecordId(visit.id, stop?.number) : null;
+    await tx.insertRecord(
+      {
+        id: randomUUID(),
+        visitId: visit.id,
+        submittedBy: actor.staffId,
+        submittedAt: now,
+        form: { ...record, signedBy: actor.name, ...(stop ? { stop: stop.number } : {}) },
+        supersedes: previous,
+      },
+      { visitRecorded: complete || visit.hasRecord },
+    );
     const out = (target: OutgoingMessage["target"], message: OutgoingMessage["message"], critical = false): OutgoingMessage => ({
       visitId: visit.id,
       platform: visit.platform,
@@ -78,8 +108,8 @@ export async function submitRecord(
       critical,
     });
     const extra: OutgoingMessage[] = [
-      out({ kind: "channel", role: "records" }, recordMessage(visit, record, actor.name, now, correction)),
-      out({ kind: "visit_thread", visitId: visit.id }, notice(correction ? "Record corrected." : "Record completed.")),
+      out({ kind: "channel", role: "records" }, recordMessage(visit, record, actor.name, now, correction, stop)),
+      out({ kind: "visit_thread", visitId: visit.id }, notice(recordedText(visit, stop, correction, complete))),
     ];
     if (record.safeguardingConcern)
       for (const person of ctx.directory.staff.filter((p) => p.roles.includes("dsl") || p.roles.includes("deputy_dsl")))
@@ -87,24 +117,40 @@ export async function submitRecord(
           out(
             { kind: "dm", staffId: person.id },
             {
-              ...recordMessage(visit, record, actor.name, now, correction),
+              ...recordMessage(visit, record, actor.name, now, correction, stop),
               text: `Safeguarding concern raised on home visit ${visitLabel(visit)} by ${actor.name}`,
             },
             true,
           ),
         );
+    const closes = complete && transition(visit.status, "complete_record").ok;
     const saved = await commitVisit(ctx, tx, reach, {
-      visit: { ...visit, status: transition(visit.status, "complete_record").ok ? "closed" : visit.status, hasRecord: true },
+      visit: {
+        ...visit,
+        status: closes ? "closed" : visit.status,
+        hasRecord: complete || visit.hasRecord,
+        progress: stop ? { ...visit.progress, recordedStops } : visit.progress,
+      },
       effects: [],
       actor,
       action: correction ? "record_corrected" : "record_submitted",
-      detail: { safeguardingConcern: record.safeguardingConcern, supersedes: previous },
+      detail: { safeguardingConcern: record.safeguardingConcern, supersedes: previous, ...(stop ? { stop: stop.number } : {}) },
       extra,
     });
     return { visit: saved, duplicate: false };
   });
   if (!result.ok) return { ok: false, error: result.error };
   return { ok: true, visit: result.value.visit, duplicate: result.value.duplicate };
+}
+
+/** What the visit's thread hears: initials and stop numbers only. */
+function recordedText(visit: Visit, stop: Stop | null, correction: boolean, complete: boolean): string {
+  if (!stop) return correction ? "Record corrected." : "Record completed.";
+  const done = `${correction ? "Record corrected" : "Record completed"} for stop ${stop.number}.`;
+  const left = stopsToRecord(visit).filter((n) => n !== stop.number && !(visit.progress.recordedStops ?? []).includes(n));
+  return complete || left.length === 0
+    ? `${done} Every home of the day now has its form.`
+    : `${done} Still to do: stop ${left.join(", ")}.`;
 }
 
 export { RECORD_FORM_ID };

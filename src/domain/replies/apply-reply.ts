@@ -6,6 +6,7 @@ import type { Reach, ReplyAnswer, SafetyEffect } from "../safety-effects.js";
 import { isOnVisit, type Visit } from "../visit.js";
 import { notStarted, staffAway, type VisitEvent } from "../visit-lifecycle.js";
 import { describePlace, doorstepEnd, move, notNow, setOff, withCheckIn } from "./check-in.js";
+import { closeStops, moveToNextStop } from "./next-stop.js";
 import type { VisitReply } from "./reply-words.js";
 
 /** What one of the pair sent: a reply, the code word, or words homevisit does not read. */
@@ -103,6 +104,8 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
     }
     case "delay":
       return delay(visit, reply.minutes, staffId, now);
+    case "next":
+      return moveToNextStop(visit, staffId, now);
     case "left": {
       const events: VisitEvent[] = [...leaveFirst(visit), "leave_address", ...(reply.notReturning ? (["return"] as const) : [])];
       if (visit.status === "left_address") events.splice(events.indexOf("leave_address"), 1);
@@ -114,12 +117,12 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
         ...(reply.notReturning ? { returnedAt: now.toISOString(), notReturning: true } : {}),
       });
       const updated = withCheckIn(left, staffId, now, "left the address");
-      if (reply.notReturning)
-        return done(
-          { ...updated.visit, progress: { ...updated.visit.progress, ladder: null } },
-          [...updated.effects, answer({ kind: "ended_not_returning" }), { type: "request_record" }],
-          "left_not_returning",
-        );
+      if (reply.notReturning) {
+        const closed = closeStops(updated.visit, now);
+        const ended = answer({ kind: "ended_not_returning", ...closed.said });
+        const visitEnded = { ...updated.visit, progress: { ...closed.progress, ladder: null } };
+        return done(visitEnded, [...updated.effects, ended, { type: "request_record" }], "left_not_returning");
+      }
       const due = cancelledWhileAway(updated.visit) ? null : nextDue(updated.visit);
       return done(
         updated.visit,
@@ -136,10 +139,11 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
       const moved = move(visit, events);
       if (!moved.ok) return notNow(visit, "say you are back");
       const updated = withCheckIn(moved.value, staffId, now, "back at school");
+      const closed = closeStops(updated.visit, now);
       const returned: Visit = {
         ...updated.visit,
         progress: {
-          ...updated.visit.progress,
+          ...closed.progress,
           leftSchoolAt: visit.progress.leftSchoolAt ?? now.toISOString(),
           leftAddressAt: visit.progress.leftAddressAt ?? now.toISOString(),
           returnedAt: now.toISOString(),
@@ -147,7 +151,8 @@ function readReply(visit: Visit, reply: ReplyInput, staffId: string, now: Date, 
           ladder: null,
         },
       };
-      return done(returned, [...updated.effects, answer({ kind: "welcome_back" }), { type: "request_record" }], "returned");
+      const welcome = answer({ kind: "welcome_back", ...closed.said });
+      return done(returned, [...updated.effects, welcome, { type: "request_record" }], "returned");
     }
   }
 }

@@ -11,6 +11,8 @@ export type VisitReply =
   | { type: "delay"; minutes: number }
   | { type: "left"; notReturning: boolean }
   | { type: "back" }
+  /** A day of visits: on to the next home. */
+  | { type: "next" }
   | { type: "help" }
   /** "help me", "unsafe", "call the police": an open alarm, raised at once and said out loud. */
   | { type: "alarm" };
@@ -152,6 +154,25 @@ const PHRASES: readonly (readonly [Simple, readonly string[]])[] = [
       "heading back",
       "on the way back",
       "coming back",
+    ],
+  ],
+  [
+    "next",
+    [
+      "next",
+      "next stop",
+      "next house",
+      "next home",
+      "next visit",
+      "next address",
+      "next one",
+      "on to the next",
+      "onto the next",
+      "on to the next one",
+      "onto the next one",
+      "moving on",
+      "off to the next",
+      "going to the next",
     ],
   ],
   [

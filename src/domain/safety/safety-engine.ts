@@ -1,11 +1,13 @@
 import { addMinutes } from "../clock.js";
 import type { Reach, SafetyEffect } from "../safety-effects.js";
 import { classifyHours } from "../school-hours.js";
+import { hasStops } from "../stops.js";
 import type { Visit } from "../visit.js";
 import { notStarted, staffAway, transition } from "../visit-lifecycle.js";
 import { alarmDue, repeatAlarm } from "./alarm.js";
 import { checkInDue, expectedBack, expectedStart } from "./check-in-schedule.js";
 import { applyLadderStep, type Change, nextLadderStep, startLadder } from "./ladder.js";
+import { leaveStopUnanswered } from "./stop-doorstep.js";
 
 type DueKind =
   | "approval_reminder"
@@ -192,6 +194,7 @@ function applyDue(visit: Visit, due: Due, now: Date, reach: Reach): Change {
     case "alarm":
       return repeatAlarm(visit, now, reach);
     case "doorstep_end": {
+      if (hasStops(visit)) return leaveStopUnanswered(visit, due.at, reach);
       const cancelled = transition(visit.status, "cancel");
       return {
         visit: {

@@ -38,7 +38,7 @@ interface Submission {
   text: string;
 }
 
-export async function startSlackDriver(options: { db?: TestDatabase } = {}): Promise<SlackDriver> {
+export async function startSlackDriver(options: { db?: TestDatabase; env?: Record<string, string> } = {}): Promise<SlackDriver> {
   const harness = await startSlackHarness(options);
   const { app, stub, slack, adapter, settle } = harness;
 
