@@ -24,6 +24,7 @@ import { appendAudit } from "./pending-writes.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { applyRetentionRules } from "./retention.js";
 import { createSchoolStore } from "./school-rows.js";
+import { createSlackInstallationRows } from "./slack-installation-rows.js";
 import { getStaffDetails, saveStaffDetails } from "./staff-details.js";
 import { inTx } from "./store-tx.js";
 import { json, toVisit } from "./visit-mapper.js";
@@ -43,6 +44,7 @@ export function createPrismaStore(db: Database, clock: Clock, school: string = D
     kind: db.kind,
     school,
     schools: createSchoolStore(db, clock),
+    slackInstallations: createSlackInstallationRows(db),
     inTransaction: (work) => prisma.$transaction((tx) => inTx(tx, clock, school, work), TX_OPTIONS),
     getVisit: async (id) => {
       const row = await prisma.visit.findFirst({ where: { id, schoolId: school } });
