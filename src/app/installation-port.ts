@@ -30,6 +30,6 @@ export interface SlackInstallationRows {
   find(id: string): Promise<SlackInstallationRow | null>;
   /** Deletes the token and marks it revoked at `at`; false when there was nothing active to revoke. */
   revoke(id: string, at: Date): Promise<boolean>;
-  /** Installations not revoked, newest first. */
-  listActive(): Promise<SlackInstallationRow[]>;
+  /** Every installation, revoked ones too, the most recently changed first. */
+  list(): Promise<SlackInstallationRow[]>;
 }

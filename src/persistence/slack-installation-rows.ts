@@ -23,8 +23,7 @@ export function createSlackInstallationRows(db: Database): SlackInstallationRows
       });
       return changed.count > 0;
     },
-    listActive: async () =>
-      (await prisma.slackInstallation.findMany({ where: { revokedAt: null }, orderBy: { installedAt: "desc" } })).map(toRow),
+    list: async () => (await prisma.slackInstallation.findMany({ orderBy: { updatedAt: "desc" } })).map(toRow),
   };
 }
 

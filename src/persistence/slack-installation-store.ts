@@ -13,7 +13,7 @@ export interface WorkspaceQuery {
 /** A workspace's bot as homevisit uses it: the token opened, or why there is none. */
 export type WorkspaceBot =
   | { status: "active"; id: string; teamId: string | null; token: string; botId: string; botUserId: string }
-  | { status: "revoked"; id: string; teamName: string | null; revokedAt: Date }
+  | { status: "revoked"; id: string; teamId: string | null; teamName: string | null; revokedAt: Date }
   | { status: "unknown" };
 
 /** Bolt's InstallationStore over the SlackInstallation table, plus what delivery and uninstall need. */
@@ -21,7 +21,8 @@ export interface SlackInstallationStore extends InstallationStore {
   botFor(query: WorkspaceQuery): Promise<WorkspaceBot>;
   /** Marks the installation revoked and deletes its token; false when it was not active. */
   revoke(query: WorkspaceQuery): Promise<boolean>;
-  countActive(): Promise<number>;
+  /** Every installation's bot (revoked ones too), the most recently changed first. */
+  listBots(): Promise<WorkspaceBot[]>;
 }
 
 const keysFor = (query: WorkspaceQuery): string[] => {
@@ -50,6 +51,11 @@ export function createSlackInstallationStore(rows: SlackInstallationRows, cipher
     // Rotation: a row sealed with an older key is sealed again with the current one on first use.
     if (row.keyId !== cipher.keyId) await rows.save({ ...row, botToken: cipher.seal(token), keyId: cipher.keyId, updatedAt: clock.now() });
     return token;
+  };
+  const botOf = async (row: SlackInstallationRow): Promise<WorkspaceBot> => {
+    if (!row.botToken) return { status: "revoked", id: row.id, teamId: row.teamId, teamName: row.teamName, revokedAt: row.revokedAt ?? row.updatedAt };
+    const token = await openToken({ ...row, botToken: row.botToken });
+    return { status: "active", id: row.id, teamId: row.teamId, token, botId: row.botId, botUserId: row.botUserId };
   };
   const store: SlackInstallationStore = {
     async storeInstallation(installation) {
@@ -99,16 +105,13 @@ export function createSlackInstallationStore(rows: SlackInstallationRows, cipher
     },
     async botFor(query) {
       const row = await findRow(query);
-      if (!row) return { status: "unknown" };
-      if (!row.botToken) return { status: "revoked", id: row.id, teamName: row.teamName, revokedAt: row.revokedAt ?? row.updatedAt };
-      const token = await openToken({ ...row, botToken: row.botToken });
-      return { status: "active", id: row.id, teamId: row.teamId, token, botId: row.botId, botUserId: row.botUserId };
+      return row ? botOf(row) : { status: "unknown" };
     },
     async revoke(query) {
       const row = await findRow(query);
       return row ? rows.revoke(row.id, clock.now()) : false;
     },
-    countActive: async () => (await rows.listActive()).length,
+    listBots: async () => Promise.all((await rows.list()).map(botOf)),
   };
   return store;
 }
