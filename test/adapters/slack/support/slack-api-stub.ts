@@ -12,6 +12,8 @@ export interface SlackCall {
   content: string;
   /** What the stub answered (e.g. the ts of a posted message). */
   response?: Record<string, unknown>;
+  /** The Authorization header it came with ("Bearer xoxb-…": which workspace's token). */
+  authorization?: string;
   /** When it arrived (ms since the epoch). */
   at?: number;
   /** When it was answered. */
@@ -41,6 +43,11 @@ export interface SlackApiStub {
   failAlways(method: string, failure: CannedFailure, when: (params: Record<string, unknown>) => boolean): void;
   /** A file someone shared: files.info and files.list know it, and its url_private serves `content`. */
   addFile(id: string, name: string, content: string, options?: { user?: string; channel?: string }): void;
+  /**
+   * "Add to Slack": oauth.v2.access exchanges `code` for this workspace's bot token once, and
+   * auth.test with that token answers with its ids. Any other code is refused (invalid_code).
+   */
+  grant(code: string, workspace: GrantedWorkspace): void;
   /** The Authorization headers file downloads came with. */
   downloads: string[];
   reset(): void;
@@ -48,6 +55,15 @@ export interface SlackApiStub {
 }
 
 export const BOT = { userId: "U0BOT0000", botId: "B0BOT0000", teamId: "T0SCHOOL1" };
+
+export interface GrantedWorkspace {
+  teamId: string;
+  teamName: string;
+  token: string;
+  botUserId: string;
+  botId: string;
+  installer: string;
+}
 
 const JSON_FIELDS = new Set(["blocks", "view", "attachments", "metadata"]);
 
@@ -63,6 +79,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     { id: string; name: string; content: string; user?: string; channel?: string; created: number }
   >();
   const downloads: string[] = [];
+  const grants = new Map<string, GrantedWorkspace>();
   let base = "";
   const fileInfo = (f: { id: string; name: string; content: string; created: number }) => ({
     id: f.id,
@@ -75,10 +92,36 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   });
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
 
-  const answer = (method: string, params: Record<string, unknown>): Record<string, unknown> => {
+  const granted = (authorization: string | undefined) =>
+    [...grants.values()].find((w) => authorization === `Bearer ${w.token}`);
+  const exchange = (params: Record<string, unknown>): Record<string, unknown> => {
+    const workspace = grants.get(String(params.code ?? ""));
+    if (!workspace) return { ok: false, error: "invalid_code" };
+    grants.delete(String(params.code));
+    grants.set(`used:${workspace.token}`, workspace);
+    return {
+      ok: true,
+      app_id: "A0HOMEVISIT",
+      authed_user: { id: workspace.installer },
+      scope: "commands,chat:write,im:write,channels:history,groups:history,im:history,files:read",
+      token_type: "bot",
+      access_token: workspace.token,
+      bot_user_id: workspace.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  };
+
+  const answer = (method: string, params: Record<string, unknown>, authorization?: string): Record<string, unknown> => {
     const channel = typeof params.channel === "string" ? params.channel : "";
+    const workspace = granted(authorization);
     switch (method) {
+      case "oauth.v2.access":
+        return exchange(params);
       case "auth.test":
+        if (workspace)
+          return { ok: true, team: workspace.teamName, team_id: workspace.teamId, user_id: workspace.botUserId, bot_id: workspace.botId };
         return {
           ok: true,
           url: "https://school.slack.com/",
@@ -134,7 +177,8 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     const method = path.startsWith("/api/") ? path.slice("/api/".length) : "response_url";
     const params = parse(raw, req.headers["content-type"] ?? "");
     if (method === "response_url") params.url = path;
-    const call: SlackCall = { method, params, raw, content: JSON.stringify(params), at: Date.now() };
+    const authorization = req.headers.authorization;
+    const call: SlackCall = { method, params, raw, content: JSON.stringify(params), authorization, at: Date.now() };
     const delay = delays.get(method) ?? 0;
     if (delay === "never") {
       calls.push(call);
@@ -143,7 +187,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     if (delay > 0 && !failureFor(method, params, false)) {
       // Slack posts the message when the call arrives and only answers late: the message (and its
       // ts) is already in the channel, so people can reply under it before the bot knows its ts.
-      call.response = method === "response_url" ? { ok: true } : answer(method, params);
+      call.response = method === "response_url" ? { ok: true } : answer(method, params, authorization);
       calls.push(call);
       await new Promise((resolve) => setTimeout(resolve, delay));
       call.answeredAt = Date.now();
@@ -161,7 +205,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       call.answeredAt = Date.now();
       return;
     }
-    call.response = method === "response_url" ? { ok: true } : answer(method, params);
+    call.response = method === "response_url" ? { ok: true } : answer(method, params, authorization);
     call.answeredAt = Date.now();
     calls.push(call);
     res.writeHead(200, { "content-type": "application/json" });
@@ -196,6 +240,9 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     },
     addFile: (id, name, content, options = {}) => {
       files.set(id, { id, name, content, ...options, created: Math.floor(Date.now() / 1000) });
+    },
+    grant: (code, workspace) => {
+      grants.set(code, workspace);
     },
     downloads,
     reset: () => {

@@ -142,16 +142,17 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
     },
 
     /** An Events API delivery (JSON), optionally marked as Slack's nth retry. */
-    event(event: Record<string, unknown>, options: SignOptions & { eventId?: string; retryNum?: number } = {}) {
+    event(event: Record<string, unknown>, options: SignOptions & { eventId?: string; retryNum?: number; team?: string } = {}) {
+      const teamId = options.team ?? BOT.teamId;
       const body = {
         token: "legacy-verification-token",
-        team_id: BOT.teamId,
+        team_id: teamId,
         api_app_id: "A0HOMEVISIT",
         type: "event_callback",
         event_id: options.eventId ?? `Ev${randomUUID().replace(/-/g, "").slice(0, 10)}`,
         event_time: Math.floor(Date.now() / 1000),
         authorizations: [
-          { enterprise_id: null, team_id: BOT.teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false },
+          { enterprise_id: null, team_id: teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false },
         ],
         event,
       };
@@ -167,7 +168,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
       channel: string,
       text: string,
       threadTs?: string,
-      options: { eventId?: string; retryNum?: number; ts?: string } = {},
+      options: { eventId?: string; retryNum?: number; ts?: string; team?: string } = {},
     ) {
       // A retry of the same event is the same message: same ts. A new message gets a new one.
       const ts = options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
