@@ -25,7 +25,8 @@ export const encryptionKeysSchema = z.string().transform((text, check) => {
     if (!part.trim()) continue;
     const key = parseEncryptionKey(part);
     if (key) keys.push(key);
-    else check.addIssue({ code: "custom", message: `key ${index + 1} must be 32 bytes as base64 or 64 hex digits: ${HOW_TO_MAKE}` });
+    else
+      check.addIssue({ code: "custom", message: `key ${index + 1} must be 32 bytes as base64 or 64 hex digits: ${HOW_TO_MAKE}` });
   }
   return keys;
 });

@@ -211,7 +211,11 @@ function slackSettings(e: Env, notes: string[]): Config["slack"] {
     throw new ConfigError(
       `SLACK_SIGNING_SECRET is required with ${e.SLACK_BOT_TOKEN ? "SLACK_BOT_TOKEN" : oauthSet.join(", ")} (Slack app > Basic Information > Signing Secret).`,
     );
-  const slack: NonNullable<Config["slack"]> = { token: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL };
+  const slack: NonNullable<Config["slack"]> = {
+    token: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    apiUrl: e.SLACK_API_URL,
+  };
   if (oauthSet.length === 0) return slack;
   const missing = OAUTH_VARS.filter((name) => !e[name]);
   if (missing.length > 0)

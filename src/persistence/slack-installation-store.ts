@@ -38,7 +38,11 @@ const keysFor = (query: WorkspaceQuery): string[] => {
  * Bolt the installation back, opened, for each request from that workspace. Times come from the
  * app's clock. Only bot tokens are kept: homevisit asks for no user scopes.
  */
-export function createSlackInstallationStore(rows: SlackInstallationRows, cipher: TokenCipher, clock: Clock): SlackInstallationStore {
+export function createSlackInstallationStore(
+  rows: SlackInstallationRows,
+  cipher: TokenCipher,
+  clock: Clock,
+): SlackInstallationStore {
   const findRow = async (query: WorkspaceQuery): Promise<SlackInstallationRow | null> => {
     for (const key of keysFor(query)) {
       const row = await rows.find(key);
@@ -49,11 +53,19 @@ export function createSlackInstallationStore(rows: SlackInstallationRows, cipher
   const openToken = async (row: SlackInstallationRow & { botToken: string }): Promise<string> => {
     const token = cipher.open(row.botToken);
     // Rotation: a row sealed with an older key is sealed again with the current one on first use.
-    if (row.keyId !== cipher.keyId) await rows.save({ ...row, botToken: cipher.seal(token), keyId: cipher.keyId, updatedAt: clock.now() });
+    if (row.keyId !== cipher.keyId)
+      await rows.save({ ...row, botToken: cipher.seal(token), keyId: cipher.keyId, updatedAt: clock.now() });
     return token;
   };
   const botOf = async (row: SlackInstallationRow): Promise<WorkspaceBot> => {
-    if (!row.botToken) return { status: "revoked", id: row.id, teamId: row.teamId, teamName: row.teamName, revokedAt: row.revokedAt ?? row.updatedAt };
+    if (!row.botToken)
+      return {
+        status: "revoked",
+        id: row.id,
+        teamId: row.teamId,
+        teamName: row.teamName,
+        revokedAt: row.revokedAt ?? row.updatedAt,
+      };
     const token = await openToken({ ...row, botToken: row.botToken });
     return { status: "active", id: row.id, teamId: row.teamId, token, botId: row.botId, botUserId: row.botUserId };
   };

@@ -48,7 +48,9 @@ export function createTokenCipher(keys: readonly Buffer[]): TokenCipher {
       const { keyId, iv, tag, body } = parts(sealed);
       const key = byId.get(keyId);
       if (!key)
-        throw new Error(`this token was sealed with key ${keyId}, which is neither TOKEN_ENCRYPTION_KEY nor one of TOKEN_ENCRYPTION_OLD_KEYS`);
+        throw new Error(
+          `this token was sealed with key ${keyId}, which is neither TOKEN_ENCRYPTION_KEY nor one of TOKEN_ENCRYPTION_OLD_KEYS`,
+        );
       const decipher = createDecipheriv("aes-256-gcm", key, iv);
       decipher.setAAD(Buffer.from(keyId));
       decipher.setAuthTag(tag);

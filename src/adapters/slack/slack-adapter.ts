@@ -41,7 +41,8 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config }
         settings: settings.oauth,
         clientOptions,
         publicUrl: config.publicUrl,
-        single: single && settings.token ? { client: single.client, token: { token: settings.token, ...single.identity } } : undefined,
+        single:
+          single && settings.token ? { client: single.client, token: { token: settings.token, ...single.identity } } : undefined,
       })
     : null;
   const receiver = new HTTPReceiver({

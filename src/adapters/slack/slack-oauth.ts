@@ -60,8 +60,18 @@ export async function setUpSlackOAuth(input: {
 }): Promise<SlackOAuth> {
   const { ctx, settings, clientOptions, single } = input;
   const installUrl = `${input.publicUrl.replace(/\/+$/, "")}${SLACK_INSTALL_PATH}`;
-  const installations = createSlackInstallationStore(ctx.store.slackInstallations, createTokenCipher(settings.encryptionKeys), ctx.clock);
-  const clients = installedWorkspaceClients({ installations, fallback: single?.client, clientOptions, installUrl, now: Date.now });
+  const installations = createSlackInstallationStore(
+    ctx.store.slackInstallations,
+    createTokenCipher(settings.encryptionKeys),
+    ctx.clock,
+  );
+  const clients = installedWorkspaceClients({
+    installations,
+    fallback: single?.client,
+    clientOptions,
+    installUrl,
+    now: Date.now,
+  });
   let active = 0;
   const recount = async () => {
     active = (await installations.listBots()).filter((bot) => bot.status === "active").length;
@@ -81,7 +91,9 @@ export async function setUpSlackOAuth(input: {
       const team = installation.team?.id ?? installation.enterprise?.id;
       clients.forget(installation.team?.id);
       await recount();
-      ctx.log.info(`slack: homevisit was installed in workspace ${installation.team?.name ?? ""} (${team}) by ${installation.user?.id}`);
+      ctx.log.info(
+        `slack: homevisit was installed in workspace ${installation.team?.name ?? ""} (${team}) by ${installation.user?.id}`,
+      );
       await audit("slack_installed", installation.user?.id ?? "slack", { workspace: team, name: installation.team?.name });
     },
     fetchInstallation: async (query) => {

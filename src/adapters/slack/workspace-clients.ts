@@ -56,7 +56,11 @@ export function installedWorkspaceClients(input: {
     if (entry.client) return { client: entry.client, team: workspace };
     if (entry.bot.status === "revoked") throw removed(entry.bot);
     if (fallback) return { client: fallback };
-    throw new DeliveryError(`homevisit is not installed in the Slack workspace ${workspace}: install it from ${installUrl}`, undefined, false);
+    throw new DeliveryError(
+      `homevisit is not installed in the Slack workspace ${workspace}: install it from ${installUrl}`,
+      undefined,
+      false,
+    );
   };
   const onlyInstallation = async (): Promise<WorkspaceClient> => {
     const bots = await installations.listBots();

@@ -234,3 +234,18 @@ describe("uninstalling from Slack", () => {
     expect(h.stub.callsTo("chat.postMessage").at(-1)?.authorization).toBe(`Bearer ${again.token}`);
   });
 });
+
+describe("Add to Slack beside SLACK_BOT_TOKEN", () => {
+  it("a workspace that has not installed is served by the single token; once it installs, by its own", async () => {
+    await h.close();
+    h = await startSlackHarness({ oauth: true, env: { SLACK_BOT_TOKEN: "xoxb-test" } });
+    await h.openRequestForm(PEOPLE.requester);
+    expect(h.stub.callsTo("views.open").at(-1)?.authorization).toBe("Bearer xoxb-test");
+    const ready = (await (await fetch(`${h.app.url}/readyz`)).json()) as { reasons: string[] };
+    expect(ready.reasons.filter((r) => r.startsWith("slack:"))).toEqual([]);
+
+    await finishInstall(SCHOOL_ONE);
+    await h.openRequestForm(PEOPLE.requester);
+    expect(h.stub.callsTo("views.open").at(-1)?.authorization).toBe(`Bearer ${SCHOOL_ONE.token}`);
+  });
+});

@@ -92,8 +92,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   });
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
 
-  const granted = (authorization: string | undefined) =>
-    [...grants.values()].find((w) => authorization === `Bearer ${w.token}`);
+  const granted = (authorization: string | undefined) => [...grants.values()].find((w) => authorization === `Bearer ${w.token}`);
   const exchange = (params: Record<string, unknown>): Record<string, unknown> => {
     const workspace = grants.get(String(params.code ?? ""));
     if (!workspace) return { ok: false, error: "invalid_code" };
@@ -121,7 +120,13 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
         return exchange(params);
       case "auth.test":
         if (workspace)
-          return { ok: true, team: workspace.teamName, team_id: workspace.teamId, user_id: workspace.botUserId, bot_id: workspace.botId };
+          return {
+            ok: true,
+            team: workspace.teamName,
+            team_id: workspace.teamId,
+            user_id: workspace.botUserId,
+            bot_id: workspace.botId,
+          };
         return {
           ok: true,
           url: "https://school.slack.com/",
