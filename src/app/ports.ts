@@ -9,6 +9,7 @@ import type { Visit } from "../domain/visit.js";
 import type { HttpRoutes } from "../http/http-server.js";
 import type { CredentialStatus } from "../http/readiness.js";
 import type { AttendanceStore } from "./attendance/attendance-port.js";
+import type { SlackInstallationRows } from "./installation-port.js";
 import type { NeutralMessage } from "./messages/neutral-message.js";
 import type { OpsStore, OutboxStore } from "./outbox-port.js";
 import type { SchoolStore } from "./school-port.js";
@@ -43,10 +44,14 @@ export interface ChatDelivery {
   update(ref: MessageRef, message: NeutralMessage): Promise<MessageRef>;
 }
 
-/** A target after the school's configuration and the visit have been consulted. */
+/**
+ * A target after the school's configuration and the visit have been consulted. `workspace` is the
+ * school's Slack workspace (team id), whose installation's token posts it; without it the single
+ * SLACK_BOT_TOKEN does.
+ */
 export type ResolvedTarget =
-  | { kind: "channel"; channel: string; threadRef?: MessageRef; mentions: string[] }
-  | { kind: "dm"; user: string; conversation?: string };
+  | { kind: "channel"; channel: string; threadRef?: MessageRef; mentions: string[]; workspace?: string }
+  | { kind: "dm"; user: string; conversation?: string; workspace?: string };
 
 export class DeliveryError extends Error {
   constructor(
@@ -157,6 +162,8 @@ export interface Store extends OutboxStore, OpsStore {
   readonly schools: SchoolStore;
   /** The same database seen as another school's (it shares this store's connections). */
   forSchool(id: string): Store;
+  /** Slack workspaces that installed homevisit (not scoped: a workspace can hold several schools). */
+  readonly slackInstallations: SlackInstallationRows;
   inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   getVisit(id: string): Promise<Visit | null>;
   listVisits(query: VisitQuery): Promise<Visit[]>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { schoolIdSchema } from "../domain/school.js";
 import type { LogSettings } from "../observability/logger.js";
 import { ConfigError, formatIssues } from "./config-error.js";
+import { encryptionKeySchema, encryptionKeysSchema } from "./encryption-key.js";
 
 const flag = z
   .enum(["true", "false", "1", "0", "on", "off", "yes", "no", ""])
@@ -30,6 +31,11 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL, e.g. https://slack.com/api/").optional()),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText,
+  TOKEN_ENCRYPTION_KEY: optionalText.pipe(encryptionKeySchema.optional()),
+  TOKEN_ENCRYPTION_OLD_KEYS: optionalText.pipe(encryptionKeysSchema.optional()),
   CLIENT_ID: optionalText,
   CLIENT_SECRET: optionalText,
   TENANT_ID: optionalText,
@@ -63,7 +69,11 @@ export interface Config {
   schoolFile: string;
   /** The school POLICY_FILE and SCHOOL_FILE describe, and this process serves. */
   schoolId: string;
-  slack: { token: string; signingSecret: string; apiUrl?: string } | null;
+  /**
+   * Slack with one workspace's bot token, with "Add to Slack" (OAuth: one installation per
+   * workspace), or both (the token then serves the workspaces that have not installed).
+   */
+  slack: { token?: string; signingSecret: string; apiUrl?: string; oauth?: SlackOAuthSettings } | null;
   teams: {
     clientId?: string;
     clientSecret?: string;
@@ -95,6 +105,16 @@ export interface Config {
   notes: string[];
 }
 
+export interface SlackOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** PUBLIC_URL + /slack/oauth_redirect: Slack sends the installer back here. */
+  redirectUri: string;
+  /** Seals the bot tokens in the database: the first is current, the rest only read older rows. */
+  encryptionKeys: Buffer[];
+}
+
 /** Parses every setting once. Tests pass their own env; nothing else reads process.env. */
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
@@ -102,16 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const e = parsed.data;
   const notes: string[] = [];
 
-  let slack: Config["slack"] = null;
-  if (e.SLACK_BOT_TOKEN) {
-    if (!e.SLACK_SIGNING_SECRET)
-      throw new ConfigError(
-        "SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (Slack app > Basic Information > Signing Secret).",
-      );
-    slack = { token: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL };
-  } else {
-    notes.push("Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)");
-  }
+  const slack = slackSettings(e, notes);
 
   let teams: Config["teams"] = null;
   const hasCredentials = !!(e.CLIENT_ID && e.CLIENT_SECRET);
@@ -168,7 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     databaseTimeoutMs: Math.round(e.DATABASE_TIMEOUT_SECONDS * 1000),
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    publicUrl: publicUrlOf(e),
     attendance: {
       mappingFile: e.ATTENDANCE_MAPPING_FILE,
       checkAt: e.ATTENDANCE_CHECK_AT,
@@ -180,4 +191,47 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     notes,
   };
   return Object.freeze(config);
+}
+
+type Env = z.infer<typeof envSchema>;
+
+const publicUrlOf = (e: Env) => e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+
+const OAUTH_VARS = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+
+function slackSettings(e: Env, notes: string[]): Config["slack"] {
+  const oauthSet = OAUTH_VARS.filter((name) => e[name]);
+  if (!e.SLACK_BOT_TOKEN && oauthSet.length === 0) {
+    notes.push(
+      "Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for Add to Slack)",
+    );
+    return null;
+  }
+  if (!e.SLACK_SIGNING_SECRET)
+    throw new ConfigError(
+      `SLACK_SIGNING_SECRET is required with ${e.SLACK_BOT_TOKEN ? "SLACK_BOT_TOKEN" : oauthSet.join(", ")} (Slack app > Basic Information > Signing Secret).`,
+    );
+  const slack: NonNullable<Config["slack"]> = {
+    token: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    apiUrl: e.SLACK_API_URL,
+  };
+  if (oauthSet.length === 0) return slack;
+  const missing = OAUTH_VARS.filter((name) => !e[name]);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `Add to Slack needs ${OAUTH_VARS.join(", ")} together; ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (Slack app > Basic Information > App Credentials; the state secret is any long random text, e.g. \`openssl rand -hex 32\`).`,
+    );
+  if (!e.TOKEN_ENCRYPTION_KEY)
+    throw new ConfigError(
+      "TOKEN_ENCRYPTION_KEY is required with SLACK_CLIENT_ID: it encrypts each workspace's bot token in the database. Make one with `openssl rand -base64 32` and keep it safe (losing it means every workspace installs again).",
+    );
+  slack.oauth = {
+    clientId: e.SLACK_CLIENT_ID as string,
+    clientSecret: e.SLACK_CLIENT_SECRET as string,
+    stateSecret: e.SLACK_STATE_SECRET as string,
+    redirectUri: `${publicUrlOf(e).replace(/\/+$/, "")}/slack/oauth_redirect`,
+    encryptionKeys: [e.TOKEN_ENCRYPTION_KEY, ...(e.TOKEN_ENCRYPTION_OLD_KEYS ?? [])],
+  };
+  return slack;
 }

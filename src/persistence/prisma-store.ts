@@ -24,6 +24,7 @@ import { appendAudit } from "./pending-writes.js";
 import { TX_OPTIONS } from "./prisma-tx.js";
 import { applyRetentionRules } from "./retention.js";
 import { createSchoolStore } from "./school-rows.js";
+import { createSlackInstallationRows } from "./slack-installation-rows.js";
 import { getStaffDetails, saveStaffDetails } from "./staff-details.js";
 import { inTx } from "./store-tx.js";
 import { json, toVisit } from "./visit-mapper.js";
@@ -45,6 +46,7 @@ export function createPrismaStore(db: Database, clock: Clock, school: string = D
     schools: createSchoolStore(db, clock),
     // Another school's view of the same database: closing it leaves the database to its owner.
     forSchool: (id) => ({ ...createPrismaStore(db, clock, id), close: async () => {} }),
+    slackInstallations: createSlackInstallationRows(db),
     inTransaction: (work) => prisma.$transaction((tx) => inTx(tx, clock, school, work), TX_OPTIONS),
     getVisit: async (id) => {
       const row = await prisma.visit.findFirst({ where: { id, schoolId: school } });

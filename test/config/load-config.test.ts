@@ -37,6 +37,48 @@ describe("loading the settings", () => {
     });
   });
 
+  it("turns on Add to Slack with the client id, secret, state secret and a 32-byte token key", () => {
+    const oauth = {
+      SLACK_CLIENT_ID: "111.222",
+      SLACK_CLIENT_SECRET: "secret",
+      SLACK_STATE_SECRET: "state",
+      SLACK_SIGNING_SECRET: "s",
+      PUBLIC_URL: "https://homevisit.trust.example/",
+    };
+    const key = Buffer.alloc(32, 9);
+    const config = loadConfig({ ...oauth, TOKEN_ENCRYPTION_KEY: key.toString("base64") });
+    expect(config.slack?.token).toBeUndefined();
+    expect(config.slack?.oauth).toMatchObject({
+      clientId: "111.222",
+      clientSecret: "secret",
+      stateSecret: "state",
+      redirectUri: "https://homevisit.trust.example/slack/oauth_redirect",
+    });
+    expect(config.slack?.oauth?.encryptionKeys[0]?.equals(key)).toBe(true);
+    // Hex works as well, and an old key can be kept for rotation.
+    const hex = loadConfig({
+      ...oauth,
+      TOKEN_ENCRYPTION_KEY: key.toString("hex"),
+      TOKEN_ENCRYPTION_OLD_KEYS: Buffer.alloc(32, 1).toString("base64"),
+    });
+    expect(hex.slack?.oauth?.encryptionKeys).toHaveLength(2);
+    // Both at once: the single token stays, as the fallback.
+    expect(loadConfig({ ...oauth, SLACK_BOT_TOKEN: "xoxb-1", TOKEN_ENCRYPTION_KEY: key.toString("hex") }).slack?.token).toBe(
+      "xoxb-1",
+    );
+
+    expect(() => loadConfig(oauth)).toThrow(/TOKEN_ENCRYPTION_KEY is required.*openssl rand -base64 32/);
+    expect(() => loadConfig({ ...oauth, TOKEN_ENCRYPTION_KEY: "too-short" })).toThrow(
+      /TOKEN_ENCRYPTION_KEY: must be 32 bytes as base64 or 64 hex digits: make one with `openssl rand -base64 32`/,
+    );
+    expect(() => loadConfig({ ...oauth, SLACK_STATE_SECRET: "", TOKEN_ENCRYPTION_KEY: key.toString("hex") })).toThrow(
+      /SLACK_STATE_SECRET is missing/,
+    );
+    expect(() => loadConfig({ ...oauth, SLACK_SIGNING_SECRET: "", TOKEN_ENCRYPTION_KEY: key.toString("hex") })).toThrow(
+      /SLACK_SIGNING_SECRET is required/,
+    );
+  });
+
   it("refuses unauthenticated Teams in production, and allows it for local testing", () => {
     expect(() => loadConfig({ NODE_ENV: "production", TEAMS_ALLOW_UNAUTHENTICATED: "true" })).toThrow(ConfigError);
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }).teams?.allowUnauthenticated).toBe(true);

@@ -37,13 +37,15 @@ const REPLY_SUBTYPES = new Set<string | undefined>([undefined, "thread_broadcast
 export function registerMessages(app: App, home: AppContext, botUserId: string | undefined): void {
   app.event("message", async ({ event, client, context }) => {
     const ctx = schoolOf(context, home);
+    // Installed with OAuth, each workspace has its own bot user: the request's authorization names it.
+    const bot = context.botUserId ?? botUserId;
     const parsed = messageEventSchema.safeParse(event);
     if (!parsed.success) return;
     const message = parsed.data;
-    if (!REPLY_SUBTYPES.has(message.subtype) || message.bot_id || !message.user || message.user === botUserId) return;
+    if (!REPLY_SUBTYPES.has(message.subtype) || message.bot_id || !message.user || message.user === bot) return;
     if (!message.text?.trim()) return;
     const direct = message.channel_type === "im";
-    const mentioned = !!botUserId && message.text.includes(`<@${botUserId}>`);
+    const mentioned = !!bot && message.text.includes(`<@${bot}>`);
 
     const say = async (text: string, blocks?: ReturnType<typeof renderMessage>) => {
       const body = blocks ?? { text: escapeMrkdwn(slashed(text)) };

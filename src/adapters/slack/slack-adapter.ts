@@ -10,7 +10,8 @@ import { registerCommand } from "./handle-command.js";
 import { registerMessages } from "./handle-messages.js";
 import { registerViews } from "./handle-views.js";
 import { routeToSchool } from "./school-middleware.js";
-import { createSlackDelivery } from "./slack-delivery.js";
+import { createSlackDelivery, inWorkspaceOf } from "./slack-delivery.js";
+import { setUpSlackOAuth } from "./slack-oauth.js";
 import { followSlackGroups } from "./slack-people.js";
 import { isSignedBySlack } from "./verify-signature.js";
 
@@ -29,38 +30,39 @@ export interface SlackAdapter extends PlatformAdapter {
 /**
  * The Slack side of the bot, on the app's own HTTP server: Bolt does the parsing and routing, we
  * check the signature first (rejecting stale and future timestamps), and hand nothing to Bolt's
- * own server. Off (null) without SLACK_BOT_TOKEN.
+ * own server. With SLACK_CLIENT_ID (and the rest) it is installed per workspace with "Add to Slack"
+ * (slack-oauth.ts). Off (null) without SLACK_BOT_TOKEN or SLACK_CLIENT_ID.
  */
 export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config, schools }) => {
   const settings = config.slack;
   if (!settings) return null;
 
   const clientOptions = slackClientOptions(settings.apiUrl, ctx.log);
-  const checker = new webApi.WebClient(settings.token, clientOptions);
-  const check = await whoAmI(checker, ctx);
-  const identity = check.identity;
+  const single = settings.token ? await watchToken(new webApi.WebClient(settings.token, clientOptions), ctx) : null;
+  const oauth = settings.oauth
+    ? await setUpSlackOAuth({
+        ctx,
+        settings: settings.oauth,
+        clientOptions,
+        publicUrl: config.publicUrl,
+        single:
+          single && settings.token ? { client: single.client, token: { token: settings.token, ...single.identity } } : undefined,
+      })
+    : null;
   // SLACK_BOT_TOKEN's workspace is the home school's, unless it already belongs to schools of its own.
-  if (identity.teamId) await placeInstall(ctx, "slack", identity.teamId).catch(() => undefined);
-  let credentials: CredentialStatus = check.status;
-  // Slack unreachable or the token refused at start: look again every minute until it works.
-  const recheck = setInterval(() => {
-    if (credentials.ok) return clearInterval(recheck);
-    void whoAmI(checker, ctx, true).then((again) => {
-      credentials = again.status;
-    });
-  }, CREDENTIAL_RECHECK_MS);
-  recheck.unref();
+  if (single?.identity.teamId) await placeInstall(ctx, "slack", single.identity.teamId).catch(() => undefined);
   const receiver = new HTTPReceiver({
     signingSecret: settings.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
     logger: boltLogger(ctx.log),
     processBeforeResponse: false,
+    ...oauth?.receiverOptions,
   });
-  // Passing the bot's ids stops Bolt calling auth.test on its own (unawaited: a crash if Slack is unreachable).
+  // With OAuth, Bolt's installer authorizes each request with its workspace's token (our
+  // InstallationStore); otherwise the single token. Passing the bot's ids stops Bolt calling
+  // auth.test on its own (unawaited: a crash if Slack is unreachable).
   const app = new App({
-    token: settings.token,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
+    ...(oauth ? {} : { token: settings.token, botId: single?.identity.botId, botUserId: single?.identity.botUserId }),
     receiver,
     logger: boltLogger(ctx.log),
     clientOptions,
@@ -88,21 +90,26 @@ export const createSlackAdapter: AdapterFactory = async ({ ctx, routes, config, 
   registerCommand(app, ctx);
   registerActions(app, ctx);
   registerViews(app, ctx);
-  registerMessages(app, ctx, identity.botUserId);
+  registerMessages(app, ctx, single?.identity.botUserId);
+  oauth?.register(app, routes, receiver.requestListener);
 
   routes.add("POST", SLACK_EVENTS_PATH, (req, res) => receive(req, res, receiver, settings.signingSecret));
 
   const settled = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   };
+  const delivery = createSlackDelivery(oauth ? oauth.clients : app.client);
   const adapter: SlackAdapter = {
     platform: "slack",
-    delivery: createSlackDelivery(app.client),
+    delivery,
+    // A school posts with its own workspace's token (the one it was set up in).
+    deliveryFor: (school) => inWorkspaceOf(school, delivery),
     settled,
-    credentials: () => credentials,
+    credentials: () => (oauth ? oauth.credentials(single?.status()) : (single?.status() ?? { ok: false })),
     stop: async (deadline) => {
       stopFollowing();
-      clearInterval(recheck);
+      single?.stop();
+      oauth?.stop();
       const until = (deadline ?? Date.now() + 10_000) - Date.now();
       await Promise.race([settled(), new Promise((resolve) => setTimeout(resolve, Math.max(0, until)).unref())]);
     },
@@ -186,6 +193,20 @@ export function isSlackBody(raw: string, form: boolean): boolean {
 
 function isPlainObject(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks SLACK_BOT_TOKEN at start; if Slack is unreachable or refuses it, again every minute until it works. */
+async function watchToken(client: webApi.WebClient, ctx: AppContext) {
+  const check = await whoAmI(client, ctx);
+  let status = check.status;
+  const recheck = setInterval(() => {
+    if (status.ok) return clearInterval(recheck);
+    void whoAmI(client, ctx, true).then((again) => {
+      status = again.status;
+    });
+  }, CREDENTIAL_RECHECK_MS);
+  recheck.unref();
+  return { client, identity: check.identity, status: () => status, stop: () => clearInterval(recheck) };
 }
 
 /**

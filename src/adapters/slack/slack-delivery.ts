@@ -1,7 +1,9 @@
 import { webApi } from "@slack/bolt";
 import type { NeutralMessage } from "../../app/messages/neutral-message.js";
+import type { AppContext } from "../../app/ports.js";
 import { type ChatDelivery, DeliveryError, type MessageRef, type ResolvedTarget } from "../../app/ports.js";
 import { renderMessage } from "./block-kit.js";
+import { singleTokenClients, type WorkspaceClients } from "./workspace-clients.js";
 
 /** Slack errors that retrying cannot fix; the outbox still keeps the message and reports it. */
 const PERMANENT = new Set([
@@ -31,16 +33,20 @@ const PERMANENT = new Set([
 /**
  * Delivers outbox messages to Slack: chat.postMessage for channels, threads and DMs (Slack opens
  * the DM when the channel is a user id), chat.update for cards updated in place. Returns the
- * `{ channel, ts }` Slack gives back, which the outbox keeps to update or thread under later.
+ * `{ channel, ts }` Slack gives back, which the outbox keeps to update or thread under later, and
+ * the workspace (`team`) whose token posted it, so the update and the thread replies use it too.
  */
-export function createSlackDelivery(client: webApi.WebClient): ChatDelivery {
+export function createSlackDelivery(tokens: WorkspaceClients | webApi.WebClient): ChatDelivery {
+  const clients = tokens instanceof webApi.WebClient ? singleTokenClients(tokens) : tokens;
   return {
     platform: "slack",
     async post(target: ResolvedTarget, message: NeutralMessage): Promise<MessageRef> {
       const channel = target.kind === "channel" ? target.channel : target.user;
       const rendered = renderMessage(message, target.kind === "channel" ? target.mentions : []);
       const threadTs = target.kind === "channel" ? target.threadRef?.ts : undefined;
+      const workspace = target.workspace ?? (target.kind === "channel" ? target.threadRef?.team : undefined);
       try {
+        const { client, team } = await clients.clientFor(workspace);
         const result = await client.chat.postMessage({
           channel,
           text: rendered.text,
@@ -49,7 +55,7 @@ export function createSlackDelivery(client: webApi.WebClient): ChatDelivery {
           unfurl_media: false,
           ...(threadTs ? { thread_ts: threadTs } : {}),
         });
-        return ref(result.channel ?? channel, result.ts);
+        return ref(result.channel ?? channel, result.ts, team);
       } catch (error) {
         throw toDeliveryError(error, "chat.postMessage");
       }
@@ -59,8 +65,9 @@ export function createSlackDelivery(client: webApi.WebClient): ChatDelivery {
       if (!channel || !ts) throw new DeliveryError("the Slack message to update has no channel and ts", undefined, false);
       const rendered = renderMessage(message);
       try {
+        const { client, team } = await clients.clientFor(previous.team);
         const result = await client.chat.update({ channel, ts, text: rendered.text, blocks: rendered.blocks });
-        return ref(result.channel ?? channel, result.ts ?? ts);
+        return ref(result.channel ?? channel, result.ts ?? ts, team);
       } catch (error) {
         throw toDeliveryError(error, "chat.update");
       }
@@ -68,9 +75,9 @@ export function createSlackDelivery(client: webApi.WebClient): ChatDelivery {
   };
 }
 
-function ref(channel: string, ts: string | undefined): MessageRef {
+function ref(channel: string, ts: string | undefined, team: string | undefined): MessageRef {
   if (!ts) throw new DeliveryError("Slack did not return the message's ts");
-  return { channel, ts };
+  return team ? { channel, ts, team } : { channel, ts };
 }
 
 /** Web API failures as the outbox understands them: when to retry, and whether it can help. */
@@ -107,4 +114,21 @@ export function toDeliveryError(error: unknown, method: string): DeliveryError {
   if (error instanceof webApi.WebAPIRequestError)
     return new DeliveryError(`Slack ${method}: ${error.original.message}`, undefined, true, method);
   return new DeliveryError(`Slack ${method}: ${error instanceof Error ? error.message : String(error)}`, undefined, true, method);
+}
+
+/**
+ * The delivery for one school: each target carries the Slack workspace the school was set up in,
+ * so with "Add to Slack" every school posts with its own workspace's token. A school with no
+ * workspace yet posts as before (SLACK_BOT_TOKEN, or the only installation).
+ */
+export function inWorkspaceOf(school: AppContext, delivery: ChatDelivery): ChatDelivery {
+  const workspace = async () => (await school.store.schools.workspacesOf(school.store.school, "slack"))[0];
+  return {
+    platform: delivery.platform,
+    post: async (target, message) => {
+      const team = target.workspace ?? (await workspace());
+      return delivery.post(team ? { ...target, workspace: team } : target, message);
+    },
+    update: (ref, message) => delivery.update(ref, message),
+  };
 }

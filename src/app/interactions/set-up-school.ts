@@ -107,7 +107,8 @@ async function audit(home: AppContext, schoolId: string, founder: Founder, actio
 
 /**
  * The bot was added to a workspace or team. Already a school's, named in one school's directory,
- * or the deployment has one school only (today's setup): it is that school's, and nothing is asked. Otherwise the
+ * or the first of a deployment with one school (today's setup): it is that school's, and nothing is
+ * asked. Otherwise the
  * answer asks which school it is, naming the schools there are.
  */
 export async function placeInstall(
@@ -121,7 +122,9 @@ export async function placeInstall(
   if (bound) return { school: bound.id };
   // A school whose directory already names a channel of this team (SCHOOL_FILE) is its school.
   const named = channel ? places.filter((p) => hasChannel(p, platform, channel)) : [];
-  if (places.length <= 1 || named.length === 1) {
+  // The one school's first workspace is its own; a second one may be another school's, so it asks.
+  const first = places.length <= 1 && !places[0]?.workspaces.some((w) => w.platform === platform);
+  if (first || named.length === 1) {
     const only = named[0]?.id ?? places[0]?.id ?? home.store.school;
     await home.store.schools.bindWorkspace(only, platform, workspace);
     await home.schools?.changed();

@@ -4,6 +4,7 @@ import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SLACK_EVENTS_PATH } from "../../../src/adapters/slack/slack-adapter.js";
+import { SLACK_BOT_SCOPES, SLACK_REDIRECT_PATH } from "../../../src/adapters/slack/slack-oauth.js";
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -19,7 +20,7 @@ interface Manifest {
     slash_commands: { command: string; url: string; description?: string }[];
     app_home?: { messages_tab_enabled?: boolean; messages_tab_read_only_enabled?: boolean };
   };
-  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[]; user?: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string };
@@ -51,6 +52,7 @@ describe("manifests/slack/manifest.yaml", () => {
     expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: url });
     expect(manifest.settings.event_subscriptions.request_url).toBe(url);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.oauth_config.redirect_urls).toEqual([`https://YOUR-HOST${SLACK_REDIRECT_PATH}`]);
   });
 
   it("asks for exactly the scopes and events the adapter uses", () => {
@@ -73,10 +75,14 @@ describe("manifests/slack/manifest.yaml", () => {
     // Mentions in /homevisit arrive as <@U…|name>, so "admin grant @Ben" knows who Ben is.
     expect(manifest.features.slash_commands[0]).toMatchObject({ should_escape: true });
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+    // "Add to Slack" asks for the same scopes as the manifest.
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      "app_uninstalled",
       "message.channels",
       "message.groups",
       "message.im",
+      "tokens_revoked",
     ]);
     // Staff can write to the bot in its Messages tab (DM replies such as "ok").
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: false });

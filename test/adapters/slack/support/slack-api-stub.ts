@@ -12,6 +12,8 @@ export interface SlackCall {
   content: string;
   /** What the stub answered (e.g. the ts of a posted message). */
   response?: Record<string, unknown>;
+  /** The Authorization header it came with ("Bearer xoxb-…": which workspace's token). */
+  authorization?: string;
   /** When it arrived (ms since the epoch). */
   at?: number;
   /** When it was answered. */
@@ -45,6 +47,11 @@ export interface SlackApiStub {
   addUser(id: string, profile: { realName: string; email?: string; isBot?: boolean }): void;
   /** A user group (usergroups.list) and who is in it now (usergroups.users.list). */
   setGroup(id: string, handle: string, members: string[]): void;
+  /**
+   * "Add to Slack": oauth.v2.access exchanges `code` for this workspace's bot token once, and
+   * auth.test with that token answers with its ids. Any other code is refused (invalid_code).
+   */
+  grant(code: string, workspace: GrantedWorkspace): void;
   /** The Authorization headers file downloads came with. */
   downloads: string[];
   reset(): void;
@@ -52,6 +59,15 @@ export interface SlackApiStub {
 }
 
 export const BOT = { userId: "U0BOT0000", botId: "B0BOT0000", teamId: "T0SCHOOL1" };
+
+export interface GrantedWorkspace {
+  teamId: string;
+  teamName: string;
+  token: string;
+  botUserId: string;
+  botId: string;
+  installer: string;
+}
 
 const JSON_FIELDS = new Set(["blocks", "view", "attachments", "metadata"]);
 
@@ -69,6 +85,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   const downloads: string[] = [];
   const users = new Map<string, { realName: string; email?: string; isBot?: boolean }>();
   const groups = new Map<string, { handle: string; members: string[] }>();
+  const grants = new Map<string, GrantedWorkspace>();
   let base = "";
   const fileInfo = (f: { id: string; name: string; content: string; created: number }) => ({
     id: f.id,
@@ -81,10 +98,41 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
   });
   const nextTs = () => `1795000000.${String(++counter).padStart(6, "0")}`;
 
-  const answer = (method: string, params: Record<string, unknown>): Record<string, unknown> => {
+  const granted = (authorization: string | undefined) => [...grants.values()].find((w) => authorization === `Bearer ${w.token}`);
+  const exchange = (params: Record<string, unknown>): Record<string, unknown> => {
+    const workspace = grants.get(String(params.code ?? ""));
+    if (!workspace) return { ok: false, error: "invalid_code" };
+    grants.delete(String(params.code));
+    grants.set(`used:${workspace.token}`, workspace);
+    return {
+      ok: true,
+      app_id: "A0HOMEVISIT",
+      authed_user: { id: workspace.installer },
+      scope: "commands,chat:write,im:write,channels:history,groups:history,im:history,files:read",
+      token_type: "bot",
+      access_token: workspace.token,
+      bot_user_id: workspace.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  };
+
+  const answer = (method: string, params: Record<string, unknown>, authorization?: string): Record<string, unknown> => {
     const channel = typeof params.channel === "string" ? params.channel : "";
+    const workspace = granted(authorization);
     switch (method) {
+      case "oauth.v2.access":
+        return exchange(params);
       case "auth.test":
+        if (workspace)
+          return {
+            ok: true,
+            team: workspace.teamName,
+            team_id: workspace.teamId,
+            user_id: workspace.botUserId,
+            bot_id: workspace.botId,
+          };
         return {
           ok: true,
           url: "https://school.slack.com/",
@@ -176,7 +224,8 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     const method = path.startsWith("/api/") ? path.slice("/api/".length) : "response_url";
     const params = parse(raw, req.headers["content-type"] ?? "");
     if (method === "response_url") params.url = path;
-    const call: SlackCall = { method, params, raw, content: JSON.stringify(params), at: Date.now() };
+    const authorization = req.headers.authorization;
+    const call: SlackCall = { method, params, raw, content: JSON.stringify(params), authorization, at: Date.now() };
     const delay = delays.get(method) ?? 0;
     if (delay === "never") {
       calls.push(call);
@@ -185,7 +234,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     if (delay > 0 && !failureFor(method, params, false)) {
       // Slack posts the message when the call arrives and only answers late: the message (and its
       // ts) is already in the channel, so people can reply under it before the bot knows its ts.
-      call.response = method === "response_url" ? { ok: true } : answer(method, params);
+      call.response = method === "response_url" ? { ok: true } : answer(method, params, authorization);
       calls.push(call);
       await new Promise((resolve) => setTimeout(resolve, delay));
       call.answeredAt = Date.now();
@@ -203,7 +252,7 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
       call.answeredAt = Date.now();
       return;
     }
-    call.response = method === "response_url" ? { ok: true } : answer(method, params);
+    call.response = method === "response_url" ? { ok: true } : answer(method, params, authorization);
     call.answeredAt = Date.now();
     calls.push(call);
     res.writeHead(200, { "content-type": "application/json" });
@@ -244,6 +293,9 @@ export async function startSlackApiStub(): Promise<SlackApiStub> {
     },
     setGroup: (id, handle, members) => {
       groups.set(id, { handle, members: [...members] });
+    },
+    grant: (code, workspace) => {
+      grants.set(code, workspace);
     },
     downloads,
     reset: () => {

@@ -44,12 +44,28 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
+/** "Add to Slack" settings (the Slack app's client id and secret, a state secret, a token key). */
+export const OAUTH_ENV = {
+  SLACK_CLIENT_ID: "1111111111.2222222222",
+  SLACK_CLIENT_SECRET: "client-secret-0123456789abcdef",
+  SLACK_STATE_SECRET: "state-secret-0123456789abcdef0123456789",
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+} as const;
+
 export async function startSlackHarness(
-  options: { db?: TestDatabase; env?: Record<string, string>; start?: string; school?: string } = {},
+  options: {
+    db?: TestDatabase;
+    env?: Record<string, string>;
+    start?: string;
+    school?: string;
+    /** Installed per workspace with "Add to Slack" (OAUTH_ENV), without SLACK_BOT_TOKEN unless `env` gives one. */
+    oauth?: boolean;
+  } = {},
 ): Promise<SlackHarness> {
   const stub = await startSlackApiStub();
+  const token = options.oauth ? OAUTH_ENV : { SLACK_BOT_TOKEN: "xoxb-test" };
   const app = await startTestApp(
-    { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: stub.url, ...options.env },
+    { ...token, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: stub.url, ...options.env },
     {
       adapters: [createSlackAdapter],
       db: options.db,

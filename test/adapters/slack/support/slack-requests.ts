@@ -46,19 +46,20 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
   const interaction = (payload: Record<string, unknown>, options?: SignOptions) =>
     form({ payload: JSON.stringify(payload) }, options);
 
-  const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: BOT.teamId });
-  const team = { id: BOT.teamId, domain: "school" };
+  // Every request comes from the stub's workspace unless it names another (`team`).
+  const user = (id: string, teamId = BOT.teamId) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId });
+  const teamOf = (teamId = BOT.teamId) => ({ id: teamId, domain: "school" });
 
   return {
     post,
     form,
 
     /** `/homevisit <text>` typed by `userId`. */
-    command(userId: string, text = "", options: SignOptions & { channel?: string; triggerId?: string } = {}) {
+    command(userId: string, text = "", options: SignOptions & { channel?: string; triggerId?: string; team?: string } = {}) {
       return form(
         {
           token: "legacy-verification-token",
-          team_id: BOT.teamId,
+          team_id: options.team ?? BOT.teamId,
           team_domain: "school",
           channel_id: options.channel ?? "C0GENERAL1",
           channel_name: "general",
@@ -80,16 +81,16 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
       userId: string,
       actionId: string,
       value: string,
-      where: { channel: string; ts?: string; triggerId?: string } & SignOptions = { channel: "C0APPROVAL" },
+      where: { channel: string; ts?: string; triggerId?: string; team?: string } & SignOptions = { channel: "C0APPROVAL" },
     ) {
       const ts = where.ts ?? "1795000000.000001";
       return interaction(
         {
           type: "block_actions",
-          user: user(userId),
+          user: user(userId, where.team),
           api_app_id: "A0HOMEVISIT",
           token: "legacy-verification-token",
-          team,
+          team: teamOf(where.team),
           enterprise: null,
           is_enterprise_install: false,
           container: { type: "message", message_ts: ts, channel_id: where.channel, is_ephemeral: false },
@@ -113,12 +114,17 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
     },
 
     /** Submits a modal we opened (`view` as sent to views.open), filled in like Slack fills it. */
-    submitView(userId: string, view: Record<string, unknown>, values: Record<string, ViewValue>, options?: SignOptions) {
+    submitView(
+      userId: string,
+      view: Record<string, unknown>,
+      values: Record<string, ViewValue>,
+      options?: SignOptions & { team?: string },
+    ) {
       return interaction(
         {
           type: "view_submission",
-          team,
-          user: user(userId),
+          team: teamOf(options?.team),
+          user: user(userId, options?.team),
           api_app_id: "A0HOMEVISIT",
           token: "legacy-verification-token",
           trigger_id: `trigger-${randomUUID()}`,
@@ -128,7 +134,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
             ...view,
             // Slack gives each opened modal an id; the same modal submitted twice keeps it.
             id: typeof view.id === "string" ? view.id : `V${randomUUID().slice(0, 8)}`,
-            team_id: BOT.teamId,
+            team_id: options?.team ?? BOT.teamId,
             hash: "hash",
             app_id: "A0HOMEVISIT",
             bot_id: BOT.botId,
@@ -142,16 +148,17 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
     },
 
     /** An Events API delivery (JSON), optionally marked as Slack's nth retry. */
-    event(event: Record<string, unknown>, options: SignOptions & { eventId?: string; retryNum?: number } = {}) {
+    event(event: Record<string, unknown>, options: SignOptions & { eventId?: string; retryNum?: number; team?: string } = {}) {
+      const teamId = options.team ?? BOT.teamId;
       const body = {
         token: "legacy-verification-token",
-        team_id: BOT.teamId,
+        team_id: teamId,
         api_app_id: "A0HOMEVISIT",
         type: "event_callback",
         event_id: options.eventId ?? `Ev${randomUUID().replace(/-/g, "").slice(0, 10)}`,
         event_time: Math.floor(Date.now() / 1000),
         authorizations: [
-          { enterprise_id: null, team_id: BOT.teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false },
+          { enterprise_id: null, team_id: teamId, user_id: BOT.userId, is_bot: true, is_enterprise_install: false },
         ],
         event,
       };
@@ -167,7 +174,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
       channel: string,
       text: string,
       threadTs?: string,
-      options: { eventId?: string; retryNum?: number; ts?: string } = {},
+      options: { eventId?: string; retryNum?: number; ts?: string; team?: string } = {},
     ) {
       // A retry of the same event is the same message: same ts. A new message gets a new one.
       const ts = options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
