@@ -20,6 +20,7 @@ type StoredDay = [am: string | null, pm: string | null, kind: MarkKind];
 export function toMonthRows(days: readonly ParsedDay[]): MonthRow[] {
   const rows = new Map<string, { pupilId: string; month: string; parts: string[] }>();
   let last: { pupilId: string; month: string; parts: string[] } | undefined;
+  const marksOf = dayJson();
   for (const day of days) {
     const month = day.day.slice(0, 7);
     if (!last || last.pupilId !== day.pupilId || last.month !== month) {
@@ -30,7 +31,7 @@ export function toMonthRows(days: readonly ParsedDay[]): MonthRow[] {
         rows.set(key, last);
       }
     }
-    last.parts.push(`"${day.day.slice(8)}":[${mark(day.am)},${mark(day.pm)},"${day.kind}"]`);
+    last.parts.push(`"${day.day.slice(8)}":${marksOf(day)}`);
   }
   return [...rows.values()].map((row) => ({
     pupilId: row.pupilId,
@@ -38,6 +39,27 @@ export function toMonthRows(days: readonly ParsedDay[]): MonthRow[] {
     marks: `{${row.parts.join(",")}}`,
     days: row.parts.length,
   }));
+}
+
+/**
+ * Each day's `[am, pm, kind]` as JSON, made once for each pair of marks the batch has (a few dozen),
+ * not once a day. Per batch: the same marks can mean another kind under another school's mapping.
+ */
+function dayJson(): (day: ParsedDay) => string {
+  const made = new Map<string | null, Map<string | null, { kind: string; json: string }>>();
+  return (day) => {
+    let byPm = made.get(day.am);
+    if (!byPm) {
+      byPm = new Map();
+      made.set(day.am, byPm);
+    }
+    let known = byPm.get(day.pm);
+    if (known?.kind !== day.kind) {
+      known = { kind: day.kind, json: `[${mark(day.am)},${mark(day.pm)},"${day.kind}"]` };
+      byPm.set(day.pm, known);
+    }
+    return known.json;
+  };
 }
 
 function mark(code: string | null): string {

@@ -115,38 +115,44 @@ function recordText(text: string, from: number, stop: number): string {
 
 /**
  * The fields of a record with quotes in it, or null while a quoted field is still open at its end.
- * Split at every comma, then the pieces of a quoted field (which held commas) are joined again.
+ * Unquoted fields are found by the next comma, quoted ones by the next quote that is not doubled.
  */
 function quotedCells(record: string, line: number): string[] | null {
-  const pieces = record.split(",");
   const cells: string[] = [];
-  for (let i = 0; i < pieces.length; i++) {
-    let field = pieces[i] as string;
-    if (field.charCodeAt(0) !== 34) {
+  let at = 0;
+  for (;;) {
+    let field: string;
+    if (record.charCodeAt(at) === 34) {
+      field = "";
+      let from = at + 1;
+      for (;;) {
+        const close = record.indexOf('"', from);
+        if (close < 0) return null;
+        if (record.charCodeAt(close + 1) === 34) {
+          field += record.slice(from, close + 1);
+          from = close + 2;
+          continue;
+        }
+        field += record.slice(from, close);
+        at = close + 1;
+        break;
+      }
+      if (at < record.length && record.charCodeAt(at) !== 44)
+        throw new CsvError(line, "a quoted field has text after its closing quote");
+    } else {
+      const comma = record.indexOf(",", at);
+      const end = comma < 0 ? record.length : comma;
+      field = record.slice(at, end);
       if (field.includes('"')) throw new CsvError(line, "a quote in the middle of a field that does not start with one");
-      cells.push(field);
-      continue;
+      at = end;
     }
-    for (let state = closes(field); state !== "closed"; state = closes(field)) {
-      if (state === "text after") throw new CsvError(line, "a quoted field has text after its closing quote");
-      i += 1;
-      if (i >= pieces.length) return null;
-      field += `,${pieces[i]}`;
+    cells.push(field);
+    if (at >= record.length) return cells;
+    // A comma: another field follows, empty if the record ends here.
+    at += 1;
+    if (at === record.length) {
+      cells.push("");
+      return cells;
     }
-    const inner = field.slice(1, -1);
-    if (inner.replaceAll('""', "").includes('"')) throw new CsvError(line, "a quoted field has text after its closing quote");
-    cells.push(inner.replaceAll('""', '"'));
   }
-  return cells;
-}
-
-/**
- * Whether a field that opens with a quote is closed: an even count of quotes (the opening one, ""
- * pairs, the closing one). With an even count, the closing quote has to be the last character.
- */
-function closes(field: string): "open" | "closed" | "text after" {
-  let count = 0;
-  for (let at = field.indexOf('"'); at >= 0; at = field.indexOf('"', at + 1)) count += 1;
-  if (count % 2 === 1) return "open";
-  return field.charCodeAt(field.length - 1) === 34 ? "closed" : "text after";
 }

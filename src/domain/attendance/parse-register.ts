@@ -136,7 +136,8 @@ export class RegisterReader {
       this.fail(line, `"${rawDate.slice(0, 30)}" is not a date (use ${format})`);
       return;
     }
-    if (!this.notePupil(line, pupilId, cells)) return;
+    const pupil = this.notePupil(line, pupilId, cells);
+    if (!pupil) return;
 
     let am: string | null | undefined;
     let pm: string | null | undefined;
@@ -165,19 +166,20 @@ export class RegisterReader {
       if (am === undefined) return;
     }
     if (!am && !pm) return;
-    this.setDay(pupilId, day, am, pm);
+    // The pupil's own id string, not this row's copy: 380 days need not keep 380 rows' text alive.
+    this.setDay(pupil.pupilId, day, am, pm);
   }
 
-  /** The pupil's name and address, from the first row that has them. False when the row has no name. */
-  private notePupil(line: number, pupilId: string, cells: readonly string[]): boolean {
+  /** The pupil's name and address, from the first row that has them. Null when the row has no name. */
+  private notePupil(line: number, pupilId: string, cells: readonly string[]): ParsedPupil | null {
     const l = this.layout;
     const known = this.pupils.get(pupilId);
-    if (known && (l.address < 0 || known.address || !cellAt(cells, l.address))) return true;
+    if (known && (l.address < 0 || known.address || !cellAt(cells, l.address))) return known;
     const name =
       l.name >= 0 ? cellAt(cells, l.name) : [cellAt(cells, l.forename), cellAt(cells, l.surname)].filter(Boolean).join(" ");
     if (!name) {
       this.fail(line, "no pupil name");
-      return false;
+      return null;
     }
     const address =
       cellAt(cells, l.address) ||
@@ -185,8 +187,9 @@ export class RegisterReader {
         .map((at) => cellAt(cells, at))
         .filter(Boolean)
         .join(", ");
-    this.pupils.set(pupilId, { pupilId, name, ...(address ? { address } : {}) });
-    return true;
+    const pupil = { pupilId: known?.pupilId ?? pupilId, name, ...(address ? { address } : {}) };
+    this.pupils.set(pupil.pupilId, pupil);
+    return pupil;
   }
 
   /** A session's marks on the pupil's day (null or undefined: this row leaves that session as it was). */
