@@ -79,8 +79,14 @@ export function fromMonthRows(
 }
 
 function sortedLines(lines: string[]): string {
-  // Lines start with a two-digit day: in order as text is in order by day.
-  return lines.sort().join("\n");
+  // Lines start with a two-digit day: in order as text is in order by day. Exports list them in
+  // order, so look before sorting.
+  for (let i = 1; i < lines.length; i++)
+    if ((lines[i - 1] as string) > (lines[i] as string)) {
+      lines.sort();
+      break;
+    }
+  return lines.join("\n");
 }
 
 /**
