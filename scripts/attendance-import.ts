@@ -53,6 +53,7 @@ async function main(): Promise<number> {
         mapping,
         onRead: (rows) => progress(`reading: ${rows.toLocaleString("en-GB")} rows`),
         onWrite: (written, total) => progress(`saving: ${written.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")}`),
+        onTriggers: () => progress("looking at the attendance triggers"),
       },
     );
     progress("");

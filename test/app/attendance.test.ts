@@ -133,7 +133,7 @@ describe("npm run attendance:import", () => {
       expect(bad.stderr).toMatch(/bad.csv was not imported \(nothing was saved\)[\s\S]*line 4: "31\/02\/2026" is not a date/);
       const ok = run("good.csv");
       expect(ok.stderr).toMatch(/reading: 10 rows/);
-      expect(ok.stderr).toMatch(/saving: 6 of 6/);
+      expect(ok.stderr).toMatch(/saving: 6 of 6\nlooking at the attendance triggers/);
       expect(ok.stdout).toMatch(/Imported good.csv: 1 pupils, 5 register days \(2026-11-02 to 2026-11-06\)/);
       expect(ok.status).toBe(0);
     } finally {

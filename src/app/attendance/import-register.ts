@@ -32,6 +32,8 @@ export interface ImportOptions {
   /** Rows read so far (every 20,000), then rows written so far of the total. */
   onRead?: (rows: number) => void;
   onWrite?: (written: number, total: number) => void;
+  /** Once saved, before the triggers are looked at. */
+  onTriggers?: () => void;
   /** The platform's id for the message the file came with: a retried delivery imports once. */
   onceKey?: string;
 }
@@ -90,6 +92,7 @@ export async function importRegister(
     action: "attendance_imported",
     detail: { file: file.name, source, pupils: summary.pupils, days: summary.days, from: summary.from, to: summary.to },
   });
+  options.onTriggers?.();
   summary.triggers = (await evaluateTriggers(ctx)).fired.length;
   return { ok: true, summary };
 }

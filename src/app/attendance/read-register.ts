@@ -1,8 +1,9 @@
 import type { Readable } from "node:stream";
-import { parse } from "csv-parse";
+import { StringDecoder } from "node:string_decoder";
 import type { ParsedDay, ParsedPupil, RegisterError } from "../../domain/attendance/parse-register.js";
 import { RegisterReader } from "../../domain/attendance/parse-register.js";
 import { mappingCodes, type RegisterMapping } from "../../domain/attendance/register-mapping.js";
+import { CsvError, CsvRecords } from "./csv-records.js";
 
 export interface ReadRegister {
   pupils: ParsedPupil[];
@@ -17,40 +18,39 @@ export interface ReadRegister {
  * A register export (CSV text or a stream) read through `mapping`: every bad row by its line number,
  * or every pupil and day. `onProgress` hears the rows read so far, every 20,000 rows.
  */
-export function readRegister(
+export async function readRegister(
   input: string | Readable,
   mapping: RegisterMapping,
   onProgress?: (rows: number) => void,
 ): Promise<ReadRegister> {
-  // relax_column_count: a short row is reported by what is missing from it, not as a parse failure.
-  // Line numbers come from the parser's own count (per-record `info` objects would double the time).
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true });
   let reader: RegisterReader | null = null;
+  let lastLine = 0;
   const errors: RegisterError[] = [];
-  return new Promise((resolve) => {
-    parser.on("data", (record: string[]) => {
-      if (!reader) {
-        reader = new RegisterReader(record, mapping, mappingCodes(mapping));
-        return;
-      }
-      if (!reader.readable) return;
-      reader.add(parser.info.lines, record);
-      if (onProgress && reader.rows % 20_000 === 0) onProgress(reader.rows);
-    });
-    parser.on("error", (error: Error & { lines?: number }) => {
-      errors.push({
-        line: error.lines ?? parser.info.lines,
-        message: `the file is not a readable CSV: ${error.message.split("\n")[0]}`,
-      });
-      resolve(finish(reader, errors, onProgress));
-    });
-    parser.on("end", () => resolve(finish(reader, errors, onProgress)));
-    if (typeof input === "string") parser.end(input);
-    else {
-      input.on("error", (error) => parser.destroy(error));
-      input.pipe(parser);
+  // Short rows are kept as they are: a row is reported by what is missing from it, not as a parse failure.
+  const records = new CsvRecords((cells, line) => {
+    lastLine = line;
+    if (!reader) {
+      reader = new RegisterReader(cells, mapping, mappingCodes(mapping));
+      return;
     }
+    if (!reader.readable) return;
+    reader.add(line, cells);
+    if (onProgress && reader.rows % 20_000 === 0) onProgress(reader.rows);
   });
+  try {
+    if (typeof input === "string") records.push(input);
+    else {
+      const decoder = new StringDecoder("utf8");
+      for await (const chunk of input) records.push(typeof chunk === "string" ? chunk : decoder.write(chunk));
+      records.push(decoder.end());
+    }
+    records.end();
+  } catch (error) {
+    const line = error instanceof CsvError ? error.line : lastLine + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    errors.push({ line, message: `the file is not a readable CSV: ${message.split("\n")[0]}` });
+  }
+  return finish(reader, errors, onProgress);
 }
 
 function finish(reader: RegisterReader | null, errors: RegisterError[], onProgress?: (rows: number) => void): ReadRegister {

@@ -14,7 +14,7 @@ export const UNAUTHORISED: ReadonlySet<MarkKind> = new Set(["unauthorised", "no_
 /** The kinds in which nobody from school has seen the child and nobody knows where they are. */
 export const NOT_SEEN: ReadonlySet<MarkKind> = new Set(["authorised", "unauthorised", "no_contact"]);
 
-const codeList = z.array(z.string().min(1).max(4)).default([]);
+const codeList = z.array(z.string().min(1).max(4).regex(/^\S+$/, "a mark code has no spaces")).default([]);
 
 /**
  * Which codes are which, as the school's MIS writes them. The defaults are the DfE's national

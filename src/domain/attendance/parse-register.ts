@@ -38,6 +38,18 @@ interface Layout {
 
 const MAX_ERRORS = 50;
 
+interface DayEntry {
+  pupilId: string;
+  day: string;
+  am: string | null;
+  pm: string | null;
+}
+
+/** A cell, trimmed; "" for a column the file does not have or a short row. */
+function cellAt(cells: readonly string[], at: number): string {
+  return at >= 0 ? (cells[at] ?? "").trim() : "";
+}
+
 /**
  * Reads a register export row by row: every bad row is reported by its line number (a missing
  * pupil id, a date that is not a date, a session that is neither AM nor PM, a code the mapping does
@@ -45,17 +57,19 @@ const MAX_ERRORS = 50;
  */
 export class RegisterReader {
   readonly pupils = new Map<string, ParsedPupil>();
-  private readonly days = new Map<
-    string,
-    { pupilId: string; day: string; am: string | null; pm: string | null; kind?: MarkKind }
-  >();
+  /** Each pupil's days by date: two small lookups a row, where one key per pupil and day would be a string to build. */
+  private readonly days = new Map<string, Map<string, DayEntry>>();
+  private lastPupil = "";
+  private lastDays: Map<string, DayEntry> | undefined;
   readonly errors: RegisterError[] = [];
   private errorCount = 0;
   rows = 0;
   private readonly layout: Layout;
   private readonly known = new Map<string, MarkKind | null>();
   private readonly dates = new Map<string, string | null>();
-  private readonly codes_ = new Map<string, string>();
+  /** Each mark as written: the code as stored (one string per distinct code), or null when unknown. */
+  private readonly marks = new Map<string, string | null>();
+  private readonly sessions = new Map<string, "am" | "pm" | null>();
 
   constructor(
     header: readonly string[],
@@ -105,14 +119,13 @@ export class RegisterReader {
   add(line: number, cells: readonly string[]): void {
     this.rows += 1;
     const l = this.layout;
-    const cell = (at: number) => (at >= 0 ? (cells[at] ?? "").trim() : "");
-    const pupilId = cell(l.pupilId);
+    const pupilId = cellAt(cells, l.pupilId);
     if (!pupilId) {
       if (cells.every((value) => !value.trim())) return;
       this.fail(line, "no pupil id");
       return;
     }
-    const rawDate = cell(l.date);
+    const rawDate = cellAt(cells, l.date);
     let day = this.dates.get(rawDate);
     if (day === undefined) {
       day = readDate(rawDate, this.mapping.dateFormat);
@@ -123,80 +136,116 @@ export class RegisterReader {
       this.fail(line, `"${rawDate.slice(0, 30)}" is not a date (use ${format})`);
       return;
     }
-    const known = this.pupils.get(pupilId);
-    if (!known || (l.address >= 0 && !known.address && cell(l.address))) {
-      const name = l.name >= 0 ? cell(l.name) : [cell(l.forename), cell(l.surname)].filter(Boolean).join(" ");
-      if (!name) {
-        this.fail(line, "no pupil name");
-        return;
-      }
-      const address = cell(l.address) || l.addressLines.map(cell).filter(Boolean).join(", ");
-      this.pupils.set(pupilId, { pupilId, name, ...(address ? { address } : {}) });
-    }
+    const pupil = this.notePupil(line, pupilId, cells);
+    if (!pupil) return;
 
-    const key = `${pupilId} ${day}`;
-    const entry = this.days.get(key) ?? { pupilId, day, am: null, pm: null };
+    let am: string | null | undefined;
+    let pm: string | null | undefined;
     if (l.session >= 0 && l.mark >= 0) {
-      const session = readSession(cell(l.session));
+      const rawSession = cellAt(cells, l.session);
+      let session = this.sessions.get(rawSession);
+      if (session === undefined) {
+        session = readSession(rawSession)?.toLowerCase() as "am" | "pm" | undefined;
+        this.sessions.set(rawSession, session ?? null);
+      }
       if (!session) {
-        this.fail(line, `session "${cell(l.session).slice(0, 20)}" is neither AM nor PM`);
+        this.fail(line, `session "${rawSession.slice(0, 20)}" is neither AM nor PM`);
         return;
       }
-      const mark = cell(l.mark);
-      if (mark && !this.check(line, mark)) return;
-      if (mark) entry[session === "AM" ? "am" : "pm"] = this.code(mark);
+      const code = this.code(line, cellAt(cells, l.mark));
+      if (code === undefined) return;
+      if (session === "am") am = code;
+      else pm = code;
     } else if (l.am >= 0 || l.pm >= 0) {
-      for (const [at, session] of [
-        [l.am, "am"],
-        [l.pm, "pm"],
-      ] as const) {
-        const mark = cell(at);
-        if (mark && !this.check(line, mark)) return;
-        if (mark) entry[session] = this.code(mark);
-      }
+      am = l.am >= 0 ? this.code(line, cellAt(cells, l.am)) : null;
+      if (am === undefined) return;
+      pm = l.pm >= 0 ? this.code(line, cellAt(cells, l.pm)) : null;
+      if (pm === undefined) return;
     } else {
-      const mark = cell(l.mark);
-      if (mark && !this.check(line, mark)) return;
-      if (mark) entry.am = this.code(mark);
+      am = this.code(line, cellAt(cells, l.mark));
+      if (am === undefined) return;
     }
-    if (entry.am !== null || entry.pm !== null) this.days.set(key, entry);
+    if (!am && !pm) return;
+    // The pupil's own id string, not this row's copy: 380 days need not keep 380 rows' text alive.
+    this.setDay(pupil.pupilId, day, am, pm);
+  }
+
+  /** The pupil's name and address, from the first row that has them. Null when the row has no name. */
+  private notePupil(line: number, pupilId: string, cells: readonly string[]): ParsedPupil | null {
+    const l = this.layout;
+    const known = this.pupils.get(pupilId);
+    if (known && (l.address < 0 || known.address || !cellAt(cells, l.address))) return known;
+    const name =
+      l.name >= 0 ? cellAt(cells, l.name) : [cellAt(cells, l.forename), cellAt(cells, l.surname)].filter(Boolean).join(" ");
+    if (!name) {
+      this.fail(line, "no pupil name");
+      return null;
+    }
+    const address =
+      cellAt(cells, l.address) ||
+      l.addressLines
+        .map((at) => cellAt(cells, at))
+        .filter(Boolean)
+        .join(", ");
+    const pupil = { pupilId: known?.pupilId ?? pupilId, name, ...(address ? { address } : {}) };
+    this.pupils.set(pupil.pupilId, pupil);
+    return pupil;
+  }
+
+  /** A session's marks on the pupil's day (null or undefined: this row leaves that session as it was). */
+  private setDay(pupilId: string, day: string, am: string | null | undefined, pm: string | null | undefined): void {
+    if (pupilId !== this.lastPupil || !this.lastDays) {
+      this.lastPupil = pupilId;
+      this.lastDays = this.days.get(pupilId);
+      if (!this.lastDays) {
+        this.lastDays = new Map();
+        this.days.set(pupilId, this.lastDays);
+      }
+    }
+    const entry = this.lastDays.get(day);
+    if (!entry) this.lastDays.set(day, { pupilId, day, am: am ?? null, pm: pm ?? null });
+    else {
+      if (am) entry.am = am;
+      if (pm) entry.pm = pm;
+    }
   }
 
   /** Every day read, with what it means as a whole. */
   result(): ParsedDay[] {
     const out: ParsedDay[] = [];
     const byMarks = new Map<string, MarkKind>();
-    for (const entry of this.days.values()) {
-      const marks = `${entry.am}|${entry.pm}`;
-      let kind = byMarks.get(marks);
-      if (!kind) {
-        const kinds = [entry.am, entry.pm].flatMap((code) => (code === null ? [] : [this.kindOf(code) ?? "not_required"]));
-        kind = dayKind(kinds);
-        byMarks.set(marks, kind);
+    for (const days of this.days.values())
+      for (const entry of days.values()) {
+        const marks = `${entry.am}|${entry.pm}`;
+        let kind = byMarks.get(marks);
+        if (!kind) {
+          const kinds = [entry.am, entry.pm].flatMap((code) => (code === null ? [] : [this.kindOf(code) ?? "not_required"]));
+          kind = dayKind(kinds);
+          byMarks.set(marks, kind);
+        }
+        (entry as ParsedDay).kind = kind;
+        out.push(entry as ParsedDay);
       }
-      (entry as ParsedDay).kind = kind;
-      out.push(entry as ParsedDay);
-    }
     return out;
   }
 
-  private check(line: number, mark: string): boolean {
-    if (this.kindOf(mark) !== null) return true;
+  /**
+   * The mark as stored: null for a blank one (a session not taken yet), undefined (and the row
+   * reported) for a code the mapping does not know.
+   */
+  private code(line: number, mark: string): string | null | undefined {
+    if (!mark) return null;
+    let code = this.marks.get(mark);
+    if (code === undefined) {
+      code = this.kindOf(mark) === null ? null : normaliseCode(mark);
+      this.marks.set(mark, code);
+    }
+    if (code !== null) return code;
     this.fail(
       line,
       `unknown mark code "${mark.slice(0, 8)}": add it to the mapping file's codes (present, authorised, unauthorised or notRequired)`,
     );
-    return false;
-  }
-
-  /** The code as stored: one string per distinct code, not one per row. */
-  private code(mark: string): string {
-    let code = this.codes_.get(mark);
-    if (code === undefined) {
-      code = normaliseCode(mark);
-      this.codes_.set(mark, code);
-    }
-    return code;
+    return undefined;
   }
 
   private kindOf(mark: string): MarkKind | null {

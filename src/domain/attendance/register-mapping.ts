@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { type CodeMapping, DFE_CODES } from "./mark-codes.js";
 
-const codes = z.array(z.string().min(1).max(4)).optional();
+// No spaces: a code is stored between tabs (src/persistence/register-months.ts), and no MIS writes one.
+const codes = z.array(z.string().min(1).max(4).regex(/^\S+$/, "a mark code has no spaces")).optional();
 
 /** A column named one way or another: the first header present in the file is used. */
 const column = z
