@@ -22,6 +22,10 @@ export const SLACK_BOT_SCOPES = [
   "groups:history",
   "im:history",
   "files:read",
+  // People and roles in chat: a newcomer's name and email, and roles that follow a user group.
+  "users:read",
+  "users:read.email",
+  "usergroups:read",
 ] as const;
 
 const INSTALLATION_RECHECK_MS = 60_000;

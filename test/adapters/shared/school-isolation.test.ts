@@ -14,7 +14,8 @@ let south: SlackHarness;
 beforeAll(async () => {
   db = await createTestDatabase();
   north = await startSlackHarness({ db, school: "north" });
-  south = await startSlackHarness({ db, school: "south" });
+  // South's staff use their own Slack workspace; the same channel ids there are South's channels.
+  south = await startSlackHarness({ db, school: "south", team: "T0SOUTH001" });
 });
 afterAll(async () => {
   await south?.close();

@@ -60,6 +60,8 @@ export async function startSlackHarness(
     school?: string;
     /** Installed per workspace with "Add to Slack" (OAUTH_ENV), without SLACK_BOT_TOKEN unless `env` gives one. */
     oauth?: boolean;
+    /** The Slack workspace (team id) its requests come from (default: the stub's). */
+    team?: string;
   } = {},
 ): Promise<SlackHarness> {
   const stub = await startSlackApiStub();
@@ -73,7 +75,7 @@ export async function startSlackHarness(
       ...(options.school ? { school: options.school } : {}),
     },
   );
-  const slack = slackRequests(app.url, stub);
+  const slack = slackRequests(app.url, stub, options.team);
   const adapter = app.adapters.find((a) => a.platform === "slack") as SlackAdapter;
   const settle = async () => {
     await adapter.settled();

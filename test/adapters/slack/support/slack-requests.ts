@@ -28,7 +28,7 @@ export function signatureHeaders(raw: string, options: SignOptions = {}): Record
 type ViewValue = string | number | boolean | undefined;
 
 /** Sends what Slack would send to `${appUrl}/slack/events`, signed, in Slack's own shapes. */
-export function slackRequests(appUrl: string, stub: SlackApiStub) {
+export function slackRequests(appUrl: string, stub: SlackApiStub, workspace: string = BOT.teamId) {
   const endpoint = `${appUrl}/slack/events`;
 
   const post = async (raw: string, contentType: string, options: SignOptions = {}): Promise<SlackReply> => {
@@ -47,8 +47,8 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
     form({ payload: JSON.stringify(payload) }, options);
 
   // Every request comes from the stub's workspace unless it names another (`team`).
-  const user = (id: string, teamId = BOT.teamId) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId });
-  const teamOf = (teamId = BOT.teamId) => ({ id: teamId, domain: "school" });
+  const user = (id: string, teamId = workspace) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: teamId });
+  const teamOf = (teamId = workspace) => ({ id: teamId, domain: "school" });
 
   return {
     post,
@@ -59,7 +59,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
       return form(
         {
           token: "legacy-verification-token",
-          team_id: options.team ?? BOT.teamId,
+          team_id: options.team ?? workspace,
           team_domain: "school",
           channel_id: options.channel ?? "C0GENERAL1",
           channel_name: "general",
@@ -134,7 +134,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
             ...view,
             // Slack gives each opened modal an id; the same modal submitted twice keeps it.
             id: typeof view.id === "string" ? view.id : `V${randomUUID().slice(0, 8)}`,
-            team_id: options?.team ?? BOT.teamId,
+            team_id: options?.team ?? workspace,
             hash: "hash",
             app_id: "A0HOMEVISIT",
             bot_id: BOT.botId,
@@ -149,7 +149,7 @@ export function slackRequests(appUrl: string, stub: SlackApiStub) {
 
     /** An Events API delivery (JSON), optionally marked as Slack's nth retry. */
     event(event: Record<string, unknown>, options: SignOptions & { eventId?: string; retryNum?: number; team?: string } = {}) {
-      const teamId = options.team ?? BOT.teamId;
+      const teamId = options.team ?? workspace;
       const body = {
         token: "legacy-verification-token",
         team_id: teamId,
