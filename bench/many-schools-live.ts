@@ -25,9 +25,16 @@ export interface LiveFigures {
   tickSeconds: number;
   instances: number;
   visits: number;
+  /** Escalations per second falling due across the schools. */
+  perSecond: number;
+  /** Visits whose escalation was not queued within 30 s of the last due time (left out of the spreads). */
+  notQueued: number;
   /** First message queued (its Outbox createdAt) after the timer's due time: all, the slow school, the others. */
   queued: { all: Spread; slow: Spread; others: Spread };
-  /** When the first message was seen committed (polled every 250 ms): the tick's own time included. */
+  /**
+   * When the first message was seen committed (polled every 250 ms): the tick's own time included.
+   * On PGlite the poll waits behind the app for the one connection, so this is later than the truth.
+   */
   committed: { all: Spread; slow: Spread; others: Spread };
   /** The visit's first message delivered (deliveredAt); n counts the visits with one delivered by the end. */
   delivered: { slow: Spread; others: Spread };
@@ -108,7 +115,14 @@ export async function measureLive(
     for (const app of apps) await app.stop(Date.now() + SLOW_POST_MS + 3000);
     if (target.url) for (const app of apps) await app.ctx.store.close();
   }
-  return summarise(target, dueAt, seenAt, slow, posts, { tickSeconds, instances, visits: total });
+  const perSecond = Math.round(total / (SPREAD_MS / 1000));
+  return summarise(target, dueAt, seenAt, slow, posts, {
+    tickSeconds,
+    instances,
+    visits: total,
+    perSecond,
+    notQueued: unseen.size,
+  });
 }
 
 async function pendingOutside(target: BenchDatabase, slow: string): Promise<number> {
@@ -125,7 +139,7 @@ async function summarise(
   seenAt: ReadonlyMap<string, number>,
   slow: string,
   posts: readonly string[],
-  run: Pick<LiveFigures, "tickSeconds" | "instances" | "visits">,
+  run: Pick<LiveFigures, "tickSeconds" | "instances" | "visits" | "perSecond" | "notQueued">,
 ): Promise<LiveFigures> {
   const prisma = target.db.prisma;
   const rows = await prisma.$queryRawUnsafe<{ visitId: string; queued: Date; delivered: Date | null }[]>(

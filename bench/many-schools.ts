@@ -166,7 +166,7 @@ function printManySchools(f: ManySchoolsFigures, single: SingleSchool): void {
   ];
   for (const l of f.live) {
     const o = oneLate(l.tickSeconds);
-    const oneFig = o ? `worst ${s(o.worstS)} (n=${o.samples})` : "–";
+    const oneFig = o ? `mean ${s(o.meanS)}, worst ${s(o.worstS)} (n=${o.samples})` : "–";
     rows.push(
       [
         `TICK ${l.tickSeconds} s: escalation queued late, p50 / p99 / worst, all`,
