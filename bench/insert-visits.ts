@@ -6,6 +6,7 @@
 import { nextStep } from "../src/domain/safety/safety-engine.js";
 import type { Visit } from "../src/domain/visit.js";
 import type { Database } from "../src/persistence/open-database.js";
+import { DEFAULT_SCHOOL } from "../src/persistence/prisma-store.js";
 import { toVisitData } from "../src/persistence/visit-mapper.js";
 import { SAVED_VISIT_COLUMNS, type SavedColumn } from "../src/persistence/visit-writes.js";
 
@@ -15,6 +16,7 @@ import { SAVED_VISIT_COLUMNS, type SavedColumn } from "../src/persistence/visit-
  */
 export const INSERTED_VISIT_COLUMNS: readonly { column: string; type: SavedColumn["type"] }[] = [
   { column: "id", type: "text" },
+  { column: "schoolId", type: "text" },
   ...SAVED_VISIT_COLUMNS.map(({ column, type }) => ({ column, type })),
   { column: "messageRefs", type: "jsonb" },
   { column: "createdAt", type: "timestamptz" },
@@ -26,14 +28,15 @@ export const INSERT_VISITS_SQL = `INSERT INTO "Visit" (${names}) SELECT ${names}
 
 const BATCH = 500;
 
-/** Inserts the visits, under way, with a pending safety timer each at its next step. */
-export async function insertVisits(db: Database, visits: readonly Visit[]): Promise<void> {
+/** Inserts the visits, under way, with a pending safety timer each at its next step, all `schoolId`'s. */
+export async function insertVisits(db: Database, visits: readonly Visit[], schoolId = DEFAULT_SCHOOL): Promise<void> {
   const reach = () => true;
   for (let i = 0; i < visits.length; i += BATCH) {
     const batch = visits.slice(i, i + BATCH);
     const now = new Date().toISOString();
     const rows = batch.map((visit) => ({
       id: visit.id,
+      schoolId,
       version: visit.version,
       ...toVisitData(visit),
       messageRefs: visit.messageRefs,
@@ -42,15 +45,16 @@ export async function insertVisits(db: Database, visits: readonly Visit[]): Prom
     }));
     const timers = batch.map((visit) => ({
       id: `${visit.id}:safety`,
+      schoolId,
       visitId: visit.id,
       dueAt: nextStep(visit, visit.createdAt, reach).nextAt,
     }));
     await db.prisma.$transaction([
       db.prisma.$executeRawUnsafe(INSERT_VISITS_SQL, JSON.stringify(rows)),
       db.prisma.$executeRawUnsafe(
-        `INSERT INTO "Timer" (id, "visitId", kind, "dueAt", state, "createdAt")
-         SELECT id, "visitId", 'safety', "dueAt", 'pending', "dueAt"
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "visitId" text, "dueAt" timestamptz)`,
+        `INSERT INTO "Timer" (id, "schoolId", "visitId", kind, "dueAt", state, "createdAt")
+         SELECT id, "schoolId", "visitId", 'safety', "dueAt", 'pending', "dueAt"
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "schoolId" text, "visitId" text, "dueAt" timestamptz)`,
         JSON.stringify(timers),
       ),
     ]);

@@ -11,21 +11,16 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type AppContext, silentLogger } from "../src/app/app-context.js";
-import type { NeutralMessage } from "../src/app/messages/neutral-message.js";
-import type { ChatDelivery, MessageRef, ResolvedTarget } from "../src/app/ports.js";
 import { loadReach } from "../src/app/reach.js";
 import { runSafetyTick } from "../src/app/use-cases/run-safety-tick.js";
-import { loadConfig } from "../src/config/load-config.js";
 import { loadPolicyFile } from "../src/config/load-school.js";
 import { type Clock, systemClock } from "../src/domain/clock.js";
 import { nextStep } from "../src/domain/safety/safety-engine.js";
-import type { Visit } from "../src/domain/visit.js";
 import { activeStatuses } from "../src/domain/visit-lifecycle.js";
-import { parseVisitRequest } from "../src/domain/visit-request.js";
-import { type Database, openDatabase } from "../src/persistence/open-database.js";
+import type { Database } from "../src/persistence/open-database.js";
 import { createPrismaStore } from "../src/persistence/prisma-store.js";
-import { type AdapterFactory, startApp } from "../src/start-app.js";
-import { createScratchPostgres } from "../test/support/test-database.js";
+import { startApp } from "../src/start-app.js";
+import { benchConfig, MINUTE, nullChat, openBenchDatabase, printTable, round, sleep, underWay } from "./bench-support.js";
 import { insertVisits } from "./insert-visits.js";
 
 const VISITS = 5_000;
@@ -33,7 +28,6 @@ const VISITS = 5_000;
 const DUE_PER_TICK = 50;
 const MEASURED_TICKS = 5;
 const TARGET_TICK_MS = 200;
-const MINUTE = 60_000;
 
 export interface TickBenchFigures {
   database: "postgres" | "pglite";
@@ -140,7 +134,7 @@ export async function runTickBench(): Promise<TickBenchFigures> {
       naiveScan: { loadMs: round(loadMs), computeMs: round(computeMs), totalMs: round(loadMs + computeMs), latenessBoundS: 60 },
       lateness,
     };
-    printTable(figures, wouldAct);
+    printTickTable(figures, wouldAct);
     console.log(`tick bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return figures;
   } finally {
@@ -194,7 +188,7 @@ async function measureLateness(
   }
 }
 
-function printTable(f: TickBenchFigures, wouldAct: number): void {
+function printTickTable(f: TickBenchFigures, wouldAct: number): void {
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   const rows: [string, string, string][] = [
     [`one tick, ${f.visits} under way, nothing due`, ms(f.idleTickMs), ""],
@@ -216,106 +210,5 @@ function printTable(f: TickBenchFigures, wouldAct: number): void {
     ]),
     ["escalation lateness, naive once-a-minute scan", `up to 60 s + ${ms(f.naiveScan.totalMs)}`, "≤ 60 s + one scan"],
   ];
-  const widths = [0, 1, 2].map((c) =>
-    Math.max(...rows.map((r) => r[c]?.length ?? 0), ["measure", "figure", "target"][c]?.length ?? 0),
-  );
-  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
-  console.log(`\nsafety tick on ${f.database}\n`);
-  console.log(line(["measure", "figure", "target"]));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const row of rows) console.log(line(row));
-  console.log("");
-}
-
-/** A visit under way whose check-in is missed (grace over) exactly at `missedAt`; no prompt pending. */
-function underWay(id: string, policy: ReturnType<typeof loadPolicyFile>, missedAt: Date): Visit {
-  const parsed = parseVisitRequest({
-    pupil: { name: "Jamie Lee Smith", misId: "A123" },
-    address: "12 Orchard Way, Salford M5 4AB",
-    purposeId: "attendance",
-    plannedStart: new Date(missedAt.getTime() - 30 * MINUTE),
-    durationMinutes: 45,
-    expectedReturn: new Date(missedAt.getTime() + 120 * MINUTE),
-    lead: { staffId: "e.walsh", name: "Erin Walsh", mobile: "07700 900105" },
-    second: { staffId: "f.nowak", name: "Filip Nowak", mobile: "07700 900106" },
-    vehicle: { make: "Ford", model: "Focus", colour: "Blue", registration: "AB12 CDE" },
-    parentsTold: true,
-  });
-  if (!parsed.ok) throw new Error(`bench request does not parse: ${JSON.stringify(parsed.errors)}`);
-  const { codeWord: _codeWord, ...request } = parsed.value;
-  const { intervalMinutes, graceMinutes } = policy.checkIns;
-  const left = new Date(missedAt.getTime() - (intervalMinutes + graceMinutes) * MINUTE);
-  const due = new Date(left.getTime() + intervalMinutes * MINUTE);
-  return {
-    id,
-    status: "under_way",
-    version: 0,
-    platform: "console",
-    requesterId: "e.walsh",
-    request,
-    codeWordHash: "",
-    warnings: [],
-    policy,
-    policyVersion: policy.version,
-    decision: { outcome: "approved", by: { staffId: "a.okafor", name: "Ada Okafor" }, at: left.toISOString() },
-    progress: {
-      expectedReturn: request.expectedReturn.toISOString(),
-      threadOpenedAt: left.toISOString(),
-      leftSchoolAt: left.toISOString(),
-      lastCheckIn: { at: left.toISOString(), by: "e.walsh", place: "leaving school" },
-      promptedFor: due.toISOString(),
-    },
-    messageRefs: { "console:thread": { channel: "visits", ts: `thread-${id}` } },
-    createdAt: left,
-    hasRecord: false,
-  };
-}
-
-/** A chat platform that accepts everything instantly, so deliveries never hold the ladder. */
-const nullChat: AdapterFactory = async () => {
-  let seq = 0;
-  const delivery: ChatDelivery = {
-    platform: "console",
-    post: async (target: ResolvedTarget, _message: NeutralMessage): Promise<MessageRef> => ({
-      channel: target.kind === "channel" ? target.channel : `dm:${target.user}`,
-      ts: `${++seq}`,
-    }),
-    update: async (ref: MessageRef) => ref,
-  };
-  return { platform: "console", delivery };
-};
-
-function benchConfig(tickSeconds: number) {
-  return loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    NODE_ENV: "test",
-    POLICY_FILE: "policies/default.yaml",
-    SCHOOL_FILE: "schools/demo.yaml",
-    TICK_SECONDS: String(tickSeconds),
-  });
-}
-
-async function openBenchDatabase(): Promise<{ db: Database; note: string; drop: () => Promise<void> }> {
-  const base = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  if (!base) {
-    const db = await openDatabase({ kind: "pglite", dataDir: "memory://" });
-    return {
-      db,
-      note: "no TEST_DATABASE_URL or DATABASE_URL: running on the embedded PGlite (one connection; production figures need PostgreSQL)",
-      drop: async () => {},
-    };
-  }
-  const scratch = await createScratchPostgres(base, "hv_bench");
-  const db = await openDatabase({ kind: "postgres", url: scratch.url });
-  return { db, note: `PostgreSQL ${new URL(scratch.url).host}, fresh database ${scratch.name}`, drop: scratch.drop };
-}
-
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  printTable(`safety tick on ${f.database}`, rows);
 }

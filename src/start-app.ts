@@ -27,6 +27,12 @@ import { createPrismaStore } from "./persistence/prisma-store.js";
 
 export type { AdapterFactory, PlatformAdapter } from "./app/ports.js";
 
+/**
+ * The soonest the tick runs again after one ends: timers still due (another instance holds them,
+ * or more than one tick's worth) are looked at again this soon, not in a busy loop.
+ */
+const MIN_WAKE_MS = 200;
+
 export interface StartOptions {
   clock?: Clock;
   log?: Logger;
@@ -158,21 +164,30 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     }
   };
   let ticking: Promise<void> | null = null;
-  const task =
-    options.tick === false
-      ? null
-      : cron.schedule(`*/${config.tickSeconds} * * * * *`, () => {
-          if (ticking) return; // a slow tick is never overlapped by the next one
-          ticking = safetyTick()
-            // While the database is known to be down, its one "unreachable" line says it all.
-            .catch((error: unknown) => {
-              if (store.health.reachable) log.error("tick failed", { err: error });
-            })
-            .finally(() => {
-              ticking = null;
-              registry.kickAll(); // retries whose backoff has ended, and what the tick queued
-            });
-        });
+  let wake: NodeJS.Timeout | undefined;
+  const runTick = () => {
+    if (ticking || shuttingDown) return; // a slow tick is never overlapped by the next one
+    ticking = safetyTick()
+      // While the database is known to be down, its one "unreachable" line says it all.
+      .catch((error: unknown) => {
+        if (store.health.reachable) log.error("tick failed", { err: error });
+      })
+      .finally(() => {
+        ticking = null;
+        registry.kickAll(); // retries whose backoff has ended, and what the tick queued
+        void wakeAtNextDue();
+      });
+  };
+  /** Between cron firings, the tick also runs when the next timer falls due: the cron stays the safety net. */
+  const wakeAtNextDue = async () => {
+    const next = await ticks.nextDue();
+    if (!next || shuttingDown) return;
+    const inMs = Math.max(MIN_WAKE_MS, next.getTime() - clock.now().getTime());
+    if (inMs >= config.tickSeconds * 1000) return; // the cron comes first
+    clearTimeout(wake);
+    wake = setTimeout(runTick, inMs).unref();
+  };
+  const task = options.tick === false ? null : cron.schedule(`*/${config.tickSeconds} * * * * *`, runTick);
 
   const http = createHttpServer(routes, log);
   await new Promise<void>((resolve, reject) => {
@@ -190,6 +205,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     shuttingDown = true;
     // Nothing new: no tick claims timers, no runner claims rows (it gives back those it holds unsent).
     await task?.stop();
+    clearTimeout(wake);
     const delivering = registry.stop(deadline - 500);
     // Requests in flight are answered; keep-alive connections close; at the deadline the rest is cut.
     await http.drain(deadline - 1500);

@@ -22,4 +22,9 @@ export interface SchoolStore {
   bindWorkspace(schoolId: string, platform: Platform, workspace: string): Promise<void>;
   /** The Slack workspaces or Teams teams a school is installed in. */
   workspacesOf(schoolId: string, platform: Platform): Promise<string[]>;
+  /**
+   * When each school's earliest pending timer is due (a school with none is left out), in one
+   * query: the tick looks only at schools with something due, and wakes when the next falls due.
+   */
+  nextTimers(): Promise<{ schoolId: string; dueAt: Date }[]>;
 }

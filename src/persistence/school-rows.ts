@@ -120,6 +120,12 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
         if (directory) await tx.school.update({ where: { id }, data: { directory: json(directory), updatedAt: clock.now() } });
         return result;
       }, TX_OPTIONS),
+    // One probe of the (schoolId, state, dueAt) index per school, rather than a scan of every timer.
+    nextTimers: () =>
+      prisma.$queryRaw<{ schoolId: string; dueAt: Date }[]>`
+        SELECT s.id AS "schoolId", n."dueAt" FROM "School" s CROSS JOIN LATERAL (
+          SELECT t."dueAt" FROM "Timer" t WHERE t."schoolId" = s.id AND t.state = 'pending' ORDER BY t."dueAt" LIMIT 1
+        ) n`,
     history: async (id): Promise<PolicyVersion[]> =>
       (await prisma.schoolPolicy.findMany({ where: { schoolId: id }, orderBy: { id: "asc" } })).map((row) => ({
         version: row.version,

@@ -23,7 +23,6 @@ const NOT_SAVED: Record<string, string> = {
 const NOT_INSERTED: Record<string, string> = {
   recordedAt: "a visit under way has no Home Visit Form yet",
   anonymisedAt: "a visit under way is not past retention",
-  schoolId: "the bench's visits are the default school's, the column's default",
 };
 
 /** information_schema's data_type, as the jsonb_to_recordset column types spell it. */

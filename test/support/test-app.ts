@@ -23,6 +23,8 @@ export async function startTestApp(
     leaseMs?: number;
     /** Another school on the same database (isolation tests). */
     school?: string;
+    /** Run the cron tick (default false: the test calls tick() itself). */
+    tick?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase(options.start));
@@ -40,7 +42,7 @@ export async function startTestApp(
   const app = await startApp(config, {
     clock,
     log: silentLogger,
-    tick: false,
+    tick: options.tick ?? false,
     adapters: options.adapters ?? [],
     store: options.school ? db.storeFor(options.school) : db.store,
     leaseMs: options.leaseMs,
