@@ -55,6 +55,13 @@ const textsTo = (conversation: string) =>
 
 describe("one homevisit, a team per school", () => {
   it("starts a new school from its team, with the person typing as its admin", async () => {
+    // Added to a second team: the first team is the one school's, so this one is asked about.
+    await h.post({
+      ...teamInstallActivity(h.stub.url, PEOPLE.dsl),
+      conversation: { id: ELM_TEAM, conversationType: "channel", isGroup: true, tenantId: "t" },
+      channelData: { eventType: "teamMemberAdded", team: { id: ELM_TEAM, name: "Elm" } },
+    });
+    expect(textsTo(ELM_TEAM).join("\n")).toMatch(/Which school is this for\?/);
     const res = await sayIn(ELM_TEAM, PEOPLE.dsl, channel(ELM_TEAM), "setup school Elm Academy");
     expect(res.status).toBe(200);
     expect(textsTo(ELM_TEAM).join("\n")).toMatch(/Elm Academy is set up on homevisit \(id elm-academy\), with you as its admin/);
@@ -80,21 +87,31 @@ describe("one homevisit, a team per school", () => {
   });
 
   it("runs a visit in the new school's channels, which the first school never sees", async () => {
-    const school = await h.app.ctx.store.schools.get("elm-academy");
-    if (!school) throw new Error("no Elm row");
-    await h.app.ctx.store.schools.save({
-      ...school,
-      directory: {
-        ...school.directory,
-        staff: [
-          ...school.directory.staff,
-          { id: "o.dsl", name: "Elm Dsl", roles: ["dsl"], teams: ELM_PEOPLE.dsl.aad },
-          { id: "e.walsh", name: "Elm Erin", roles: ["staff"], teams: ELM_PEOPLE.requester.aad, mobile: "07700 900305" },
-          { id: "f.nowak", name: "Elm Filip", roles: ["staff"], teams: ELM_PEOPLE.second.aad, mobile: "07700 900306" },
+    // In the team where Elm was started, its admin gives Elm's people their roles, @mentioning each.
+    for (const [who, role] of [
+      [ELM_PEOPLE.dsl, "dsl"],
+      [ELM_PEOPLE.requester, "staff"],
+      [ELM_PEOPLE.second, "staff"],
+    ] as const) {
+      const activity = inTeam(ELM_TEAM, messageActivity(h.stub.url, PEOPLE.dsl, channel(ELM_TEAM), ""));
+      const at = `<at>${who.name}</at>`;
+      await h.post({
+        ...activity,
+        text: `<at>homevisit</at> admin grant ${at} ${role}`,
+        entities: [
+          { type: "mention", text: "<at>homevisit</at>", mentioned: activity.recipient },
+          { type: "mention", text: at, mentioned: { id: who.id, name: who.name, aadObjectId: who.aad } },
         ],
-      },
-    });
-    await h.app.schools.changed();
+      });
+      await h.app.flush();
+    }
+    expect(elm.directory.staff.map((p) => p.teams)).toEqual([
+      PEOPLE.dsl.aad,
+      ELM_PEOPLE.dsl.aad,
+      ELM_PEOPLE.requester.aad,
+      ELM_PEOPLE.second.aad,
+    ]);
+    expect(h.app.ctx.directory.staff.some((p) => p.teams === ELM_PEOPLE.dsl.aad)).toBe(false);
     for (const [role, id] of Object.entries(ELM)) {
       await sayIn(ELM_TEAM, ELM_PEOPLE.dsl, channel(id), `setup ${role}`);
       expect(textsTo(id).at(-1)).toMatch(new RegExp(`this channel now gets homevisit's ${role} messages`));
@@ -107,7 +124,10 @@ describe("one homevisit, a team per school", () => {
     await h.post(messageActivity(h.stub.url, ELM_PEOPLE.requester, chat, "homevisit"));
     const form = h.stub.calls.find((c) => c.conversation === chat.id && c.card);
     if (!form) throw new Error("no form in Elm Erin's chat");
-    const values = toCardInputs(validRequestValues({ pupil_name: "Eli Elm" }));
+    const second = elm.directory.staff.find((p) => p.teams === ELM_PEOPLE.second.aad)?.id;
+    const values = toCardInputs(
+      validRequestValues({ pupil_name: "Eli Elm", second_staff: second, second_mobile: "07700 900306" }),
+    );
     const submitted = await h.post(
       cardActionActivity(h.stub.url, ELM_PEOPLE.requester, chat, String(form.response.id), "visit_submit", values),
     );
@@ -155,5 +175,18 @@ describe("one homevisit, a team per school", () => {
     );
     await h.app.flush();
     expect((await elm.store.getVisit(visit.id))?.status).toBe("under_way");
+    await h.post(
+      inTeam(
+        ELM_TEAM,
+        messageActivity(h.stub.url, ELM_PEOPLE.requester, thread(ELM.visits, String(root?.id)), "back", { mention: true }),
+      ),
+    );
+    await h.app.flush();
+    expect((await elm.store.getVisit(visit.id))?.status).not.toBe("under_way");
+    expect(
+      h.stub.calls
+        .filter((c) => c.text.includes("Eli Elm"))
+        .every((c) => c.conversation.startsWith("19:elm") || c.conversation.startsWith("a:")),
+    ).toBe(true);
   });
 });
