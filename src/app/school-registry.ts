@@ -1,5 +1,7 @@
 import type { School } from "../domain/school.js";
-import { type Inbound, pickSchool, type SchoolPlaces } from "../domain/school-routing.js";
+import { findStaffByPlatformId } from "../domain/school-directory.js";
+import { type Inbound, pickSchool, type SchoolPlaces, schoolsOfSender } from "../domain/school-routing.js";
+import { openVisitsOf } from "./interactions/open-visits.js";
 import type { AppContext, SchoolResolver } from "./ports.js";
 
 /** What runs for one school beside its context: its outbox runner and its daily jobs. */
@@ -46,8 +48,25 @@ export class SchoolRegistry {
     await this.refreshIfStale();
     // Each school's people as its context has them now: a role granted here counts at once.
     const live = this.places.map((place) => ({ ...place, directory: this.contexts.get(place.id)?.directory ?? place.directory }));
+    const away = await this.schoolWhereAway(schoolsOfSender(live, inbound), inbound);
+    if (away) return away;
     const id = pickSchool(live, inbound, this.home.store.school);
     return this.contexts.get(id) ?? this.home;
+  }
+
+  /**
+   * Someone in several schools writing outside a school's channel (a DM, a 1:1 chat): the school
+   * where they are out on a visit now, so their check-in or the code word reaches that visit.
+   */
+  private async schoolWhereAway(candidates: readonly string[], inbound: Inbound): Promise<AppContext | null> {
+    for (const id of candidates) {
+      const ctx = this.contexts.get(id);
+      const person = ctx && inbound.user ? findStaffByPlatformId(ctx.directory, inbound.platform, inbound.user) : undefined;
+      if (!ctx || !person) continue;
+      const open = await openVisitsOf(ctx, { staffId: person.id, name: person.name, platform: inbound.platform });
+      if (open.running.length > 0) return ctx;
+    }
+    return null;
   }
 
   /** A school by id (an install choosing its school, the CLI). */

@@ -26,10 +26,7 @@ export interface Inbound {
  * school if they are in it, else for the first by id; in a school's channel they are always its.
  */
 export function pickSchool(schools: readonly SchoolPlaces[], inbound: Inbound, fallback: string): string {
-  const inWorkspace = inbound.workspace
-    ? schools.filter((s) => s.workspaces.some((w) => w.platform === inbound.platform && w.workspace === inbound.workspace))
-    : [];
-  const pool = inWorkspace.length > 0 ? inWorkspace : schools;
+  const { inWorkspace, pool } = poolOf(schools, inbound);
   const byChannel = inbound.channel ? pool.filter((s) => hasChannel(s, inbound.platform, inbound.channel as string)) : [];
   if (byChannel.length === 1) return (byChannel[0] as SchoolPlaces).id;
   const byUser = inbound.user ? pool.filter((s) => hasUser(s, inbound.platform, inbound.user as string)) : [];
@@ -38,6 +35,25 @@ export function pickSchool(schools: readonly SchoolPlaces[], inbound: Inbound, f
   if (byUser.length > 1) return (byUser[0] as SchoolPlaces).id;
   if (inWorkspace.length === 1) return (inWorkspace[0] as SchoolPlaces).id;
   return fallback;
+}
+
+/**
+ * The schools a request could be for when no channel decides and its sender is in more than one
+ * (a trust's attendance officer): the caller looks for the one where they are out on a visit.
+ */
+export function schoolsOfSender(schools: readonly SchoolPlaces[], inbound: Inbound): string[] {
+  const { pool } = poolOf(schools, inbound);
+  const byChannel = inbound.channel ? pool.filter((s) => hasChannel(s, inbound.platform, inbound.channel as string)) : [];
+  if (byChannel.length === 1 || !inbound.user) return [];
+  const byUser = pool.filter((s) => hasUser(s, inbound.platform, inbound.user as string));
+  return byUser.length > 1 ? byUser.map((s) => s.id) : [];
+}
+
+function poolOf(schools: readonly SchoolPlaces[], inbound: Inbound) {
+  const inWorkspace = inbound.workspace
+    ? schools.filter((s) => s.workspaces.some((w) => w.platform === inbound.platform && w.workspace === inbound.workspace))
+    : [];
+  return { inWorkspace, pool: inWorkspace.length > 0 ? inWorkspace : schools };
 }
 
 export function hasChannel(school: SchoolPlaces, platform: Platform, channel: string): boolean {

@@ -145,4 +145,39 @@ describe("a second school in the same process", () => {
     expect(said(PEOPLE.dsl)).toBe("");
     expect(await h.app.ctx.store.listAudit(visit.id)).toEqual([]);
   });
+
+  it("someone in both schools, out on the second school's visit, raises its alarm by direct message", async () => {
+    // Filip of the first school also works for Oak (a trust's attendance officer, say).
+    h.stub.addUser(PEOPLE.second, { realName: "Filip Nowak", email: "f.nowak@trust.example" });
+    await h.slack.command(PEOPLE.dsl, `admin grant <@${PEOPLE.second}> staff`, { channel: "C1GENERAL1" });
+    const filip = oak.directory.staff.find((p) => p.slack === PEOPLE.second)?.id;
+    expect(filip).toBeTruthy();
+    expect(h.app.ctx.directory.staff.some((p) => p.slack === PEOPLE.second)).toBe(true);
+
+    h.app.clock.set(SCHOOL_MORNING);
+    h.stub.reset();
+    const view = await h.openRequestForm(OAK_PEOPLE.requester);
+    await h.slack.submitView(
+      OAK_PEOPLE.requester,
+      view,
+      validRequestValues({ pupil_name: "Ola Oak", second_staff: filip, second_mobile: "07700 900207" }),
+    );
+    await h.settle();
+    const visit = (await oak.store.listVisits({})).find((v) => v.request.pupil.name === "Ola Oak");
+    if (!visit) throw new Error("no second Oak visit");
+    const card = h.stub.calls.find(
+      (c) => c.method === "chat.postMessage" && c.params.channel === OAK.approvals && c.content.includes(visit.id),
+    );
+    await h.slack.click(OAK_PEOPLE.dsl, "visit_approve", visit.id, { channel: OAK.approvals, ts: card ? tsOf(card) : "" });
+    await h.settle();
+    const thread = await oak.store.getMessageRef(visit.id, "slack", "thread");
+    await h.slack.message(OAK_PEOPLE.requester, OAK.visits, "leaving", thread?.ts);
+    await h.settle();
+
+    h.stub.reset();
+    await h.slack.message(PEOPLE.second, "D0FILIP001", `${CODE_WORD}.`);
+    await h.settle();
+    expect(said(OAK.alerts)).toMatch(new RegExp(`CODE WORD used by Filip Nowak[\\s\\S]*${visit.id}`));
+    expect(said(CHANNELS.alerts)).toBe("");
+  });
 });
