@@ -16,6 +16,8 @@ export interface Inbound {
   workspace?: string;
   channel?: string;
   user?: string;
+  /** Something typed to the bot (a reply word, the code word), not a command, a button or a form. */
+  message?: boolean;
 }
 
 /**
@@ -38,13 +40,16 @@ export function pickSchool(schools: readonly SchoolPlaces[], inbound: Inbound, f
 }
 
 /**
- * The schools a request could be for when no channel decides and its sender is in more than one
- * (a trust's attendance officer): the caller looks for the one where they are out on a visit.
+ * The schools a request could be for when it was not written in any school's channel and its sender is in more than one
+ * (a trust's attendance officer), for a message only: the caller looks for the one where they are
+ * out on a visit, so a check-in or the code word by DM reaches it. A command, button or form is not
+ * guessed from where someone is.
  */
 export function schoolsOfSender(schools: readonly SchoolPlaces[], inbound: Inbound): string[] {
   const { pool } = poolOf(schools, inbound);
-  const byChannel = inbound.channel ? pool.filter((s) => hasChannel(s, inbound.platform, inbound.channel as string)) : [];
-  if (byChannel.length === 1 || !inbound.user) return [];
+  // A school's channel (even one two schools' files both name) is never second-guessed.
+  const claimed = !!inbound.channel && pool.some((s) => hasChannel(s, inbound.platform, inbound.channel as string));
+  if (claimed || !inbound.user || !inbound.message) return [];
   const byUser = pool.filter((s) => hasUser(s, inbound.platform, inbound.user as string));
   return byUser.length > 1 ? byUser.map((s) => s.id) : [];
 }

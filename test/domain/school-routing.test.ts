@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { schoolIdFor } from "../../src/domain/school.js";
 import type { Directory } from "../../src/domain/school-directory.js";
-import { pickSchool, type SchoolPlaces } from "../../src/domain/school-routing.js";
+import { pickSchool, type SchoolPlaces, schoolsOfSender } from "../../src/domain/school-routing.js";
 
 const directory = (people: [string, string][], approvals?: string): Directory => ({
   staff: people.map(([id, slack]) => ({ id, name: id, roles: ["staff"], slack })),
@@ -70,6 +70,23 @@ describe("which school a request is for", () => {
   it("never takes a person of one workspace's school for another workspace's", () => {
     // Cedar's person typing in the trust's workspace is not routed to Cedar from there.
     expect(pick({ platform: "slack", workspace: "T1", user: "UC1" })).toBe("ash");
+  });
+});
+
+describe("someone in two schools", () => {
+  it("writing to the bot directly is looked for in both; in a school's channel, or with a command, never", () => {
+    expect(schoolsOfSender(schools, { platform: "slack", workspace: "T1", user: "UBOTH", message: true })).toEqual([
+      "ash",
+      "birch",
+    ]);
+    expect(
+      schoolsOfSender(schools, { platform: "slack", workspace: "T1", channel: "CRANDOM", user: "UBOTH", message: true }),
+    ).toEqual(["ash", "birch"]);
+    expect(
+      schoolsOfSender(schools, { platform: "slack", workspace: "T1", channel: "CBIRCHVIS", user: "UBOTH", message: true }),
+    ).toEqual([]);
+    expect(schoolsOfSender(schools, { platform: "slack", workspace: "T1", user: "UBOTH" })).toEqual([]);
+    expect(schoolsOfSender(schools, { platform: "slack", workspace: "T1", user: "UA1", message: true })).toEqual([]);
   });
 });
 

@@ -29,7 +29,7 @@ interface SlackBody {
   user_id?: string;
   user?: { id?: string; team_id?: string } | null;
   view?: { team_id?: string } | null;
-  event?: { channel?: string; user?: string; team?: string } | null;
+  event?: { type?: string; channel?: string; user?: string; team?: string } | null;
 }
 
 /** Where a command, an event, a button press or a form submission came from. */
@@ -43,5 +43,6 @@ export function inboundOf(body: SlackBody): Inbound {
     // A direct message's channel (D…) is nobody's school channel: the sender decides.
     ...(channel && !channel.startsWith("D") ? { channel } : {}),
     ...(user ? { user } : {}),
+    ...(body.event?.type === "message" ? { message: true } : {}),
   };
 }

@@ -90,6 +90,7 @@ export function teamsInbound(activity: InboundActivity): Inbound {
     ...(team ? { workspace: team } : {}),
     ...(isChannel(activity) ? { channel: baseConversationId(activity.conversation.id) } : {}),
     ...(aad ? { user: aad } : {}),
+    ...(activity.type === "message" ? { message: true } : {}),
   };
 }
 
