@@ -22,7 +22,12 @@ const studentSchema = z.looseObject({
     .nullish(),
 });
 
-/** A session attendance mark (`attendance/session`, with `include=attendance_code`). */
+/**
+ * A session attendance mark (`attendance/session`, with `include=attendance_code`). The names are
+ * Wonde's own, as its client library (wondeltd/php-client, SessionAttendanceRecord) has them: a
+ * student id, a `session` of AM or PM, a Y-m-d `date` (Wonde wraps dates in `{ date, timezone }`
+ * objects), and the attendance code as an included relation (`{ data: { code } }`).
+ */
 const markSchema = z.looseObject({
   student: z.string(),
   session: z.string(),
