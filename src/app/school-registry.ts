@@ -43,9 +43,12 @@ export class SchoolRegistry {
     for (const ctx of this.contexts.values()) this.startSchool(ctx);
   }
 
-  /** The school a request is for (fresh within REFRESH_MS; at once after `changed()` on this instance). */
+  /** The school a request is for (another instance's changes within REFRESH_MS; this one's at once, `changed()`). */
   async resolve(inbound: Inbound): Promise<AppContext> {
-    await this.refreshIfStale();
+    // Read once before the first request; after that, another instance's changes are read beside
+    // the request rather than before it, so Slack's 3 s and every acknowledgement stay short.
+    if (this.loadedAt === Number.NEGATIVE_INFINITY) await this.refresh();
+    else void this.refreshIfStale().catch(() => undefined);
     // Each school's people as its context has them now: a role granted here counts at once.
     const live = this.places.map((place) => ({ ...place, directory: this.contexts.get(place.id)?.directory ?? place.directory }));
     const away = await this.schoolWhereAway(schoolsOfSender(live, inbound), inbound);
@@ -94,6 +97,8 @@ export class SchoolRegistry {
 
   /** Something about the schools changed here: read them again now. */
   async changed(): Promise<void> {
+    // A read already under way may have started before the change: wait for it, then read again.
+    await this.loading?.catch(() => undefined);
     this.loadedAt = Number.NEGATIVE_INFINITY;
     await this.refresh();
   }
