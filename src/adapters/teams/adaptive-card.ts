@@ -119,73 +119,57 @@ function renderAction(action: Action): CardElement {
     ...(action.style ? { style: action.style === "primary" ? "positive" : "destructive" } : {}),
   });
   // Decisions that need words: the inputs open under the button, and the confirm button sends them.
-  if (action.id === APPROVAL_ACTIONS.decline)
-    return {
-      type: "Action.ShowCard",
-      title: action.label,
-      card: {
-        type: "AdaptiveCard",
-        body: [
-          {
-            type: "Input.Text",
-            id: DECISION_INPUTS.reason,
-            label: "Reason for declining (the requester sees it)",
-            isMultiline: true,
-            isRequired: true,
-            errorMessage: "Give a reason for declining.",
-            maxLength: 500,
-          },
+  const withInputs = (body: CardElement[], confirm: string): CardElement => ({
+    type: "Action.ShowCard",
+    title: action.label,
+    card: { type: "AdaptiveCard", body, actions: [execute(confirm)] },
+  });
+  const words = (id: string, label: string, errorMessage: string): CardElement => ({
+    type: "Input.Text",
+    id,
+    label,
+    isMultiline: true,
+    isRequired: true,
+    errorMessage,
+    maxLength: 500,
+  });
+  const toggle = (id: string, title: string): CardElement => ({
+    type: "Input.Toggle",
+    id,
+    title,
+    valueOn: "true",
+    valueOff: "false",
+  });
+  const note = (label: string): CardElement => ({
+    type: "Input.Text",
+    id: DECISION_INPUTS.note,
+    label,
+    isMultiline: true,
+    maxLength: 300,
+  });
+  switch (action.id) {
+    case APPROVAL_ACTIONS.decline:
+      return withInputs(
+        [words(DECISION_INPUTS.reason, "Reason for declining (the requester sees it)", "Give a reason for declining.")],
+        "Decline the visit",
+      );
+    case APPROVAL_ACTIONS.changes:
+      return withInputs(
+        [words(DECISION_INPUTS.note, "What should change? (the requester sees it)", "Say what needs changing.")],
+        "Send it back",
+      );
+    case APPROVAL_ACTIONS.conditions:
+      return withInputs(
+        [
+          toggle(DECISION_INPUTS.requirePair, "Go as a pair"),
+          toggle(DECISION_INPUTS.police, "Police accompaniment"),
+          note("Other conditions"),
         ],
-        actions: [execute("Decline the visit")],
-      },
-    };
-  if (action.id === APPROVAL_ACTIONS.changes)
-    return {
-      type: "Action.ShowCard",
-      title: action.label,
-      card: {
-        type: "AdaptiveCard",
-        body: [
-          {
-            type: "Input.Text",
-            id: DECISION_INPUTS.note,
-            label: "What should change? (the requester sees it)",
-            isMultiline: true,
-            isRequired: true,
-            errorMessage: "Say what needs changing.",
-            maxLength: 500,
-          },
-        ],
-        actions: [execute("Send it back")],
-      },
-    };
-  if (action.id === APPROVAL_ACTIONS.conditions)
-    return {
-      type: "Action.ShowCard",
-      title: action.label,
-      card: {
-        type: "AdaptiveCard",
-        body: [
-          { type: "Input.Toggle", id: DECISION_INPUTS.requirePair, title: "Go as a pair", valueOn: "true", valueOff: "false" },
-          {
-            type: "Input.Toggle",
-            id: DECISION_INPUTS.police,
-            title: "Police accompaniment",
-            valueOn: "true",
-            valueOff: "false",
-          },
-          { type: "Input.Text", id: DECISION_INPUTS.note, label: "Other conditions", isMultiline: true, maxLength: 300 },
-        ],
-        actions: [execute("Approve with these conditions")],
-      },
-    };
-  if (action.id === VISIT_ACTIONS.staffSafe)
-    return {
-      type: "Action.ShowCard",
-      title: action.label,
-      card: {
-        type: "AdaptiveCard",
-        body: [
+        "Approve with these conditions",
+      );
+    case VISIT_ACTIONS.staffSafe:
+      return withInputs(
+        [
           {
             type: "Input.ChoiceSet",
             id: DECISION_INPUTS.how,
@@ -195,12 +179,13 @@ function renderAction(action: Action): CardElement {
             errorMessage: "Choose how you know.",
             choices: SAFE_OPTIONS.map((option) => ({ title: option.label, value: option.value })),
           },
-          { type: "Input.Text", id: DECISION_INPUTS.note, label: "Anything to add", isMultiline: true, maxLength: 300 },
+          note("Anything to add"),
         ],
-        actions: [execute("Stand everyone down")],
-      },
-    };
-  return execute(action.label);
+        "Stand everyone down",
+      );
+    default:
+      return execute(action.label);
+  }
 }
 
 /** A simple card for a sentence or two (command answers, confirmations). */
