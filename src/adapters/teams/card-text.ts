@@ -29,9 +29,18 @@ function unescapeTyped(text: string): string {
   return text.replace(/\\([\\[\]`])/g, "$1");
 }
 
-/** Every text a card shows, in order: for logs and tests. */
-export function cardText(card: unknown): string {
-  const out: string[] = [];
+/** Where a card nests its elements. */
+const NESTED = ["body", "items", "columns", "actions", "card"] as const;
+
+/**
+ * Calls `visit` with each element of a card, in order, looking inside the containers `into` names
+ * (all of them unless told): the one walk behind reading a card's text, inputs or errors.
+ */
+export function eachCardElement(
+  card: unknown,
+  visit: (element: Record<string, unknown>) => void,
+  into: readonly string[] = NESTED,
+): void {
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const item of node) walk(item);
@@ -39,13 +48,21 @@ export function cardText(card: unknown): string {
     }
     if (!node || typeof node !== "object") return;
     const element = node as Record<string, unknown>;
+    visit(element);
+    for (const key of into) if (key in element) walk(element[key]);
+  };
+  walk(card);
+}
+
+/** Every text a card shows, in order: for logs and tests. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  eachCardElement(card, (element) => {
     if (element.type === "TextBlock" && typeof element.text === "string") out.push(unescapeTyped(element.text));
     if (element.type === "FactSet" && Array.isArray(element.facts))
       for (const fact of element.facts as { title: string; value: string }[])
         out.push(`${unescapeTyped(fact.title)}: ${unescapeTyped(fact.value)}`);
     if (typeof element.title === "string" && String(element.type ?? "").startsWith("Action.")) out.push(`[${element.title}]`);
-    for (const key of ["body", "items", "columns", "actions", "card"]) if (key in element) walk(element[key]);
-  };
-  walk(card);
+  });
   return out.join("\n");
 }

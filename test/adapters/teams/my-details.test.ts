@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eachCardElement } from "../../../src/adapters/teams/card-text.js";
 import { PEOPLE } from "./support/activities.js";
 import { errorsOnCard, startTeamsHarness, type TeamsHarness } from "./support/teams-harness.js";
 
@@ -14,18 +15,14 @@ afterAll(async () => {
 /** What each input of a card starts with, by id. */
 function cardValues(card: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const element = node as Record<string, unknown>;
-    if (typeof element.type === "string" && element.type.startsWith("Input.") && typeof element.id === "string")
-      if (typeof element.value === "string") out[element.id] = element.value;
-    for (const key of ["body", "items", "columns", "card"]) if (key in element) walk(element[key]);
-  };
-  walk(card);
+  eachCardElement(
+    card,
+    (element) => {
+      if (typeof element.type === "string" && element.type.startsWith("Input.") && typeof element.id === "string")
+        if (typeof element.value === "string") out[element.id] = element.value;
+    },
+    ["body", "items", "columns", "card"],
+  );
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { cardText } from "../../../../src/adapters/teams/card-text.js";
+import { cardText, eachCardElement } from "../../../../src/adapters/teams/card-text.js";
 import { createTeamsAdapter } from "../../../../src/adapters/teams/teams-adapter.js";
 import { instantToSchoolTime } from "../../../../src/domain/school-wall-clock.js";
 import { startTestApp, type TestApp } from "../../../support/test-app.js";
@@ -349,18 +349,14 @@ export async function startTeamsHarness(
 /** Field id → the error text shown under it on a returned form card. */
 export function errorsOnCard(card: unknown): Record<string, string> {
   const errors: Record<string, string> = {};
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const element = node as Record<string, unknown>;
-    if (element.type === "TextBlock" && typeof element.id === "string" && element.id.endsWith("_error"))
-      errors[element.id.slice(0, -"_error".length)] = String(element.text);
-    for (const key of ["body", "items", "columns"]) if (key in element) walk(element[key]);
-  };
-  walk(card);
+  eachCardElement(
+    card,
+    (element) => {
+      if (element.type === "TextBlock" && typeof element.id === "string" && element.id.endsWith("_error"))
+        errors[element.id.slice(0, -"_error".length)] = String(element.text);
+    },
+    ["body", "items", "columns"],
+  );
   return errors;
 }
 
