@@ -249,6 +249,8 @@ export interface SchoolResolver {
   all(): AppContext[];
   /** Schools, channels or workspaces changed on this instance: route by the new ones now. */
   changed(): Promise<void>;
+  /** The Slack workspaces or Teams teams a school is installed in, as last read (no database call). */
+  workspacesOf(schoolId: string, platform: Platform): readonly string[];
 }
 
 /** Publishes a file behind a short-lived link (see src/http/download-links.ts). */

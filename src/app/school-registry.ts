@@ -1,5 +1,5 @@
 import type { School } from "../domain/school.js";
-import { findStaffByPlatformId } from "../domain/school-directory.js";
+import { findStaffByPlatformId, type Platform } from "../domain/school-directory.js";
 import { type Inbound, pickSchool, type SchoolPlaces, schoolsOfSender } from "../domain/school-routing.js";
 import { openVisitsOf } from "./interactions/open-visits.js";
 import type { AppContext, SchoolResolver } from "./ports.js";
@@ -76,6 +76,11 @@ export class SchoolRegistry {
   async get(id: string): Promise<AppContext | null> {
     await this.refreshIfStale();
     return this.contexts.get(id) ?? null;
+  }
+
+  workspacesOf(schoolId: string, platform: Platform): readonly string[] {
+    const place = this.places.find((p) => p.id === schoolId);
+    return place?.workspaces.filter((w) => w.platform === platform).map((w) => w.workspace) ?? [];
   }
 
   /** Asks a school's outbox to deliver now. */
@@ -165,5 +170,6 @@ export function soleSchool(ctx: AppContext): SchoolResolver {
     get: async (id) => (id === ctx.store.school ? ctx : null),
     all: () => [ctx],
     changed: async () => {},
+    workspacesOf: () => [],
   };
 }

@@ -87,7 +87,7 @@ export function createSchoolStore(db: Database, clock: Clock): SchoolStore {
       const [schools, bindings, workspaces] = await Promise.all([
         prisma.school.findMany({ select: { id: true, directory: true }, orderBy: { id: "asc" } }),
         prisma.channelBinding.findMany({ where: { NOT: { role: { startsWith: "user:" } } } }),
-        prisma.schoolWorkspace.findMany(),
+        prisma.schoolWorkspace.findMany({ orderBy: [{ createdAt: "asc" }, { workspace: "asc" }] }),
       ]);
       return schools.map((school) => ({
         id: school.id,

@@ -122,11 +122,11 @@ export function toDeliveryError(error: unknown, method: string): DeliveryError {
  * workspace yet posts as before (SLACK_BOT_TOKEN, or the only installation).
  */
 export function inWorkspaceOf(school: AppContext, delivery: ChatDelivery): ChatDelivery {
-  const workspace = async () => (await school.store.schools.workspacesOf(school.store.school, "slack"))[0];
   return {
     platform: delivery.platform,
     post: async (target, message) => {
-      const team = target.workspace ?? (await workspace());
+      // From the school registry's last read: no database call on each post.
+      const team = target.workspace ?? school.schools?.workspacesOf(school.store.school, "slack")[0];
       return delivery.post(team ? { ...target, workspace: team } : target, message);
     },
     update: (ref, message) => delivery.update(ref, message),
