@@ -1,6 +1,6 @@
 import { type School, schoolIdFor } from "../../domain/school.js";
 import { directorySchema, type Platform, staffWithRole } from "../../domain/school-directory.js";
-import { hasChannel } from "../../domain/school-routing.js";
+import { hasChannel, type SchoolPlaces } from "../../domain/school-routing.js";
 import type { AppContext } from "../ports.js";
 
 /** `homevisit setup school <name>`: typed before anyone is in a school, so it is read before identify. */
@@ -41,16 +41,15 @@ export async function setUpSchool(
   if (!name) return "Which school? Type homevisit setup school followed by its name, e.g. homevisit setup school Oak Primary.";
   const all = await home.store.schools.list();
   const existing = all.find((s) => s.name.toLowerCase() === name.toLowerCase() || s.id === name.toLowerCase());
-  const here = (await home.store.schools.places()).filter((p) =>
-    p.workspaces.some((w) => w.platform === founder.platform && w.workspace === workspace),
-  );
+  const places = await home.store.schools.places();
+  const here = places.filter((p) => p.workspaces.some((w) => w.platform === founder.platform && w.workspace === workspace));
   const holds = (school: School, roles: string[]) =>
     roles.some((role) => staffWithRole(school.directory, role).some((p) => p[founder.platform] === founder.userId));
   if (existing) {
     if (!holds(existing, LINKERS))
       return `Only an admin, the DSL or the headteacher of ${existing.name} can link it to this ${place}.`;
     await home.store.schools.bindWorkspace(existing.id, founder.platform, workspace);
-    await claimChannel(home, existing.id, founder.platform, channel);
+    await claimChannel(home, places, existing.id, founder.platform, channel);
     await schools.changed();
     await audit(home, existing.id, founder, "school_linked", { workspace });
     return `Done: this ${place} is now ${existing.name}'s. In each channel homevisit should use, type homevisit setup approvals, visits, alerts or records.`;
@@ -74,7 +73,7 @@ export async function setUpSchool(
     }),
   });
   await home.store.schools.bindWorkspace(id, founder.platform, workspace);
-  await claimChannel(home, id, founder.platform, channel);
+  await claimChannel(home, places, id, founder.platform, channel);
   await schools.changed();
   await audit(home, id, founder, "school_created", { workspace, name });
   return [
@@ -86,9 +85,14 @@ export async function setUpSchool(
 }
 
 /** The channel `setup school` was typed in becomes the school's, unless another school has it already. */
-async function claimChannel(home: AppContext, schoolId: string, platform: Platform, channel: string | undefined) {
+async function claimChannel(
+  home: AppContext,
+  places: readonly SchoolPlaces[],
+  schoolId: string,
+  platform: Platform,
+  channel: string | undefined,
+) {
   if (!channel) return;
-  const places = await home.store.schools.places();
   if (places.some((p) => p.id !== schoolId && hasChannel(p, platform, channel))) return;
   await home.store.forSchool(schoolId).saveChannelBinding(platform, "admin", { channel, source: "setup" });
 }
